@@ -1,0 +1,31 @@
+// The one Context definition every handler and conversation uses.
+import type { ConversationFlavor } from "@grammyjs/conversations";
+import type { Context, SessionFlavor } from "grammy";
+import type { Logger } from "pino";
+import type { Lang, Translate } from "./i18n.ts";
+import type { AppDeps } from "./deps.ts";
+
+/** Small, versioned UI state kept in Redis (or memory without Redis). The draft itself lives in PostgreSQL. */
+export interface SessionData {
+  v: 1;
+  /** Chosen language; mirrored in User.language. */
+  lang?: Lang;
+  /** What the next free-text / file message answers, e.g. { kind: "head_reject_reason", id: "<appId>" }. */
+  awaiting?: { kind: string; id?: string; data?: Record<string, string | number | boolean> };
+  /** Feature-specific scratch values (keep them small). */
+  scratch?: Record<string, unknown>;
+}
+
+export const initialSession = (): SessionData => ({ v: 1 });
+
+export interface AppContextExtras {
+  deps: AppDeps;
+  log: Logger;
+  lang: Lang;
+  t: Translate;
+  /** The database user behind ctx.from (created on first contact). */
+  user?: { id: string; telegramId: bigint; language: string | null; fullName: string | null };
+}
+
+export type BaseContext = Context & SessionFlavor<SessionData> & AppContextExtras;
+export type AppContext = ConversationFlavor<BaseContext>;

@@ -1,0 +1,108 @@
+// createBot: the bot with all middleware and features, independent of how updates arrive
+// (long polling, webhook, the local sandbox or bot.handleUpdate in tests).
+import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type BotConfig, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Redis } from "ioredis";
+import { type AppContext, initialSession, type SessionData } from "./context.ts";
+import type { AppDeps } from "./deps.ts";
+import { features } from "./features/index.ts";
+import { isLang, type Lang, translator } from "./i18n.ts";
+import { MemoryStorage, RedisStorage } from "./storage.ts";
+
+export interface CreateBotOptions {
+  deps: AppDeps;
+  /** Redis for sessions and conversations; memory when absent. */
+  redis?: Redis;
+  /** Skip getMe (tests, benchmarks). */
+  botInfo?: UserFromGetMe;
+  client?: BotConfig<AppContext>["client"];
+}
+
+/** Sessions and conversations are keyed per chat and user, and updates with the same key run one at a time. */
+export const sessionKey = (ctx: { chat?: { id: number }; from?: { id: number } }): string | undefined =>
+  ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : ctx.from ? `u:${ctx.from.id}` : undefined;
+
+export function createBot(opts: CreateBotOptions): Bot<AppContext> {
+  const { deps } = opts;
+  const token = deps.config.BOT_TOKEN ?? "sandbox:token";
+  const bot = new Bot<AppContext>(token, {
+    botInfo: opts.botInfo,
+    client: { apiRoot: deps.config.BOT_API_ROOT, ...opts.client },
+  });
+
+  const sessionStorage: StorageAdapter<SessionData> = opts.redis
+    ? new RedisStorage<SessionData>(opts.redis, `${deps.config.REDIS_PREFIX}s:`)
+    : new MemoryStorage<SessionData>();
+  const convStorage = opts.redis
+    ? new RedisStorage<never>(opts.redis, `${deps.config.REDIS_PREFIX}c:`)
+    : new MemoryStorage<never>();
+
+  // Per-update context: dependencies, a logger that carries the update id (never personal data).
+  bot.use(async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
+    ctx.lang = "ru";
+    ctx.t = translator("ru");
+    await next();
+  });
+  bot.use(sequentialize((ctx) => sessionKey(ctx)));
+  bot.use(session({ initial: initialSession, storage: sessionStorage, getSessionKey: sessionKey }));
+
+  // Who is this, which language.
+  bot.use(async (ctx, next) => {
+    if (ctx.from && !ctx.from.is_bot) {
+      const telegramId = BigInt(ctx.from.id);
+      const user = await deps.prisma.user.upsert({
+        where: { telegramId },
+        update: {},
+        create: { telegramId, username: ctx.from.username ?? null },
+        select: { id: true, telegramId: true, language: true, fullName: true },
+      });
+      ctx.user = user;
+      const lang: Lang | undefined = isLang(ctx.session.lang)
+        ? ctx.session.lang
+        : isLang(user.language)
+          ? user.language
+          : undefined;
+      if (lang) {
+        ctx.lang = lang;
+        ctx.t = translator(lang);
+        if (ctx.session.lang !== lang) ctx.session.lang = lang;
+      }
+    }
+    await next();
+  });
+
+  bot.use(
+    conversations<AppContext, AppContext>({
+      storage: { type: "key", version: 1, getStorageKey: sessionKey, adapter: convStorage as never },
+    }),
+  );
+
+  const guarded = bot.errorBoundary(async (err) => {
+    const ctx = err.ctx;
+    ctx.log.error({ err: describeError(err.error) }, "update failed");
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("common:errors.internal") });
+      else if (ctx.chat) await ctx.reply(ctx.t("common:errors.internal"));
+    } catch {
+      // the error message itself could not be sent; nothing more to do
+    }
+  });
+  for (const f of features) guarded.use(f.composer);
+
+  bot.catch((err) => {
+    deps.logger.error({ err: describeError(err.error), update_id: err.ctx.update.update_id }, "unhandled");
+  });
+  return bot;
+}
+
+/** Error summary for logs: type, code and message only (no update payloads, no personal data). */
+export function describeError(e: unknown): Record<string, unknown> {
+  if (e instanceof GrammyError) return { type: "GrammyError", method: e.method, code: e.error_code, description: e.description };
+  if (e instanceof HttpError) return { type: "HttpError", message: e.message };
+  if (e instanceof Error) return { type: e.name, message: e.message, stack: e.stack?.split("\n").slice(0, 5).join("\n") };
+  return { type: typeof e };
+}
