@@ -16,7 +16,10 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string")
     .optional(),
   PGLITE_DIR: z.string().default(".data/pglite"),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .optional(),
   REDIS_PREFIX: z.string().default("fsms:"),
   WEBHOOK_URL: z.url("must be the public https URL Telegram posts updates to").optional(),
   WEBHOOK_SECRET: z

@@ -101,8 +101,10 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
 
 /** Error summary for logs: type, code and message only (no update payloads, no personal data). */
 export function describeError(e: unknown): Record<string, unknown> {
-  if (e instanceof GrammyError) return { type: "GrammyError", method: e.method, code: e.error_code, description: e.description };
+  if (e instanceof GrammyError)
+    return { type: "GrammyError", method: e.method, code: e.error_code, description: e.description };
   if (e instanceof HttpError) return { type: "HttpError", message: e.message };
-  if (e instanceof Error) return { type: e.name, message: e.message, stack: e.stack?.split("\n").slice(0, 5).join("\n") };
+  if (e instanceof Error)
+    return { type: e.name, message: e.message, stack: e.stack?.split("\n").slice(0, 5).join("\n") };
   return { type: typeof e };
 }

@@ -80,4 +80,9 @@ export interface Decision {
   notify: NotificationIntent[];
 }
 
-export type Decide = (app: AppSnapshot, action: Action, actor: Actor, input: TransitionInput) => Result<Decision>;
+export type Decide = (
+  app: AppSnapshot,
+  action: Action,
+  actor: Actor,
+  input: TransitionInput,
+) => Result<Decision>;

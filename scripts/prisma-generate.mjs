@@ -5,7 +5,8 @@ import { existsSync } from "node:fs";
 
 const env = { ...process.env };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) {
-  env.PRISMA_SCHEMA_ENGINE_BINARY = ["/bin/true", "/usr/bin/true"].find((p) => existsSync(p)) ?? process.execPath;
+  env.PRISMA_SCHEMA_ENGINE_BINARY =
+    ["/bin/true", "/usr/bin/true"].find((p) => existsSync(p)) ?? process.execPath;
 }
 const r = spawnSync("npx", ["prisma", "generate"], { stdio: "inherit", env });
 process.exit(r.status ?? 1);

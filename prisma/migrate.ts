@@ -1,0 +1,260 @@
+// Applies prisma/migrations/<name>/migration.sql in order, without Prisma's schema engine
+// (its binary cannot be downloaded here). Keeps `_prisma_migrations` exactly as Prisma does, so
+// `prisma migrate deploy/status` stay usable wherever the engine is available:
+//   - one row per migration: id (uuid), checksum (sha256 hex of the file), started_at, finished_at,
+//     applied_steps_count, logs, rolled_back_at;
+//   - an applied migration whose file has changed is refused (as Prisma's P3005/modified checksum);
+//   - a recorded failed migration (finished_at and rolled_back_at both null) is refused (P3009);
+//   - concurrent runs are serialised with the same advisory lock key Prisma uses (72707369).
+// Each migration runs in its own transaction; a failure rolls it back and is recorded as rolled back.
+//
+// CLI: `npm run db:migrate` (DATABASE_URL), `npm run db:migrate -- --status`.
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import pg from "pg";
+
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
+/** Prisma's own advisory lock key for migrations. */
+export const PRISMA_ADVISORY_LOCK_KEY = 72707369;
+
+export interface LocalMigration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export interface MigrateOptions {
+  /** Migrations directory (default prisma/migrations). */
+  dir?: string;
+  log?: (line: string) => void;
+}
+
+export interface MigrateResult {
+  applied: string[];
+  alreadyApplied: string[];
+  ms: number;
+}
+
+/** The minimum a SQL connection must offer (node-postgres Client and PGlite both do). */
+interface SqlSession {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Runs a script with several statements and no parameters. */
+  exec(sql: string): Promise<void>;
+}
+
+interface AppliedRow {
+  id: string;
+  checksum: string;
+  migration_name: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+}
+
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly code: "CHECKSUM_MISMATCH" | "FAILED_MIGRATION" | "APPLY_FAILED",
+  ) {
+    super(message);
+    this.name = "MigrationError";
+  }
+}
+
+export const checksumOf = (sql: string) => createHash("sha256").update(sql, "utf8").digest("hex");
+
+/** Migration folders sorted by name (Prisma's order: the timestamp prefix). */
+export function readMigrations(dir = MIGRATIONS_DIR): LocalMigration[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, "migration.sql")))
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
+      return { name, sql, checksum: checksumOf(sql) };
+    });
+}
+
+// The DDL Prisma's schema engine uses for its bookkeeping table (PostgreSQL connector).
+const CREATE_MIGRATIONS_TABLE = `
+CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+);`;
+
+async function run(session: SqlSession, opts: MigrateOptions): Promise<MigrateResult> {
+  const started = Date.now();
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const local = readMigrations(opts.dir);
+  await session.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK_KEY]);
+  try {
+    await session.exec(CREATE_MIGRATIONS_TABLE);
+    const { rows } = await session.query<AppliedRow>(
+      `SELECT id, checksum, migration_name, finished_at, rolled_back_at
+         FROM "_prisma_migrations" ORDER BY started_at, migration_name`,
+    );
+    const failed = rows.find((r) => r.finished_at === null && r.rolled_back_at === null);
+    if (failed) {
+      throw new MigrationError(
+        `Migration ${failed.migration_name} failed earlier and is not marked as rolled back; resolve it first ` +
+          `(prisma migrate resolve --rolled-back ${failed.migration_name}).`,
+        "FAILED_MIGRATION",
+      );
+    }
+    const done = new Map<string, AppliedRow>();
+    for (const r of rows) if (r.finished_at !== null && r.rolled_back_at === null) done.set(r.migration_name, r);
+
+    const localNames = new Set(local.map((m) => m.name));
+    for (const name of done.keys()) {
+      if (!localNames.has(name)) log(`warning: migration ${name} is applied but missing from ${opts.dir ?? MIGRATIONS_DIR}`);
+    }
+    for (const m of local) {
+      const row = done.get(m.name);
+      if (row && row.checksum !== m.checksum && row.checksum !== checksumOf(m.sql.replace(/\n/g, "\r\n"))) {
+        throw new MigrationError(
+          `Migration ${m.name} was modified after it was applied (checksum ${row.checksum} in the database, ` +
+            `${m.checksum} on disk). Never edit an applied migration: add a new one.`,
+          "CHECKSUM_MISMATCH",
+        );
+      }
+    }
+
+    const applied: string[] = [];
+    const alreadyApplied: string[] = [];
+    for (const m of local) {
+      if (done.has(m.name)) {
+        alreadyApplied.push(m.name);
+        continue;
+      }
+      const id = randomUUID();
+      const t0 = Date.now();
+      try {
+        await session.exec("BEGIN");
+        await session.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)
+           VALUES ($1, $2, $3, now(), 0)`,
+          [id, m.checksum, m.name],
+        );
+        await session.exec(m.sql);
+        await session.query(
+          `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
+          [id],
+        );
+        await session.exec("COMMIT");
+      } catch (e) {
+        await session.exec("ROLLBACK").catch(() => {});
+        const message = e instanceof Error ? e.message : String(e);
+        // The transaction rolled the migration back entirely: record it as failed *and* rolled back,
+        // so the history shows it and a corrected file can be applied on the next run.
+        await session
+          .query(
+            `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, logs, started_at, rolled_back_at, applied_steps_count)
+             VALUES ($1, $2, $3, $4, now(), now(), 0)`,
+            [id, m.checksum, m.name, message],
+          )
+          .catch(() => {});
+        throw new MigrationError(`Migration ${m.name} failed and was rolled back: ${message}`, "APPLY_FAILED");
+      }
+      applied.push(m.name);
+      log(`applied ${m.name} (${Date.now() - t0} ms)`);
+    }
+    return { applied, alreadyApplied, ms: Date.now() - started };
+  } finally {
+    await session.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK_KEY]).catch(() => {});
+  }
+}
+
+/** Apply pending migrations to a PostgreSQL database. */
+export async function migrate(databaseUrl: string, opts: MigrateOptions = {}): Promise<MigrateResult> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await run(
+      {
+        query: async (sql, params) => client.query(sql, params as unknown[]) as never,
+        exec: async (sql) => {
+          await client.query(sql);
+        },
+      },
+      opts,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** Structural type of the PGlite instance (avoids importing the wasm package where unused). */
+export interface PGliteLike {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+/** Apply pending migrations to an embedded PGlite database. */
+export async function migratePglite(pglite: PGliteLike, opts: MigrateOptions = {}): Promise<MigrateResult> {
+  return run(
+    {
+      query: (sql, params) => pglite.query(sql, params),
+      exec: async (sql) => {
+        await pglite.exec(sql);
+      },
+    },
+    opts,
+  );
+}
+
+/** Applied / pending migrations (for `--status`). */
+export async function migrationStatus(databaseUrl: string, dir = MIGRATIONS_DIR) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const exists = await client.query(`SELECT to_regclass('"_prisma_migrations"') AS t`);
+    const rows: AppliedRow[] = exists.rows[0]?.t
+      ? (await client.query<AppliedRow>(`SELECT * FROM "_prisma_migrations" ORDER BY started_at`)).rows
+      : [];
+    const applied = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
+    const local = readMigrations(dir);
+    return {
+      applied: local.filter((m) => applied.has(m.name)).map((m) => m.name),
+      pending: local.filter((m) => !applied.has(m.name)).map((m) => m.name),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  try {
+    // @ts-ignore: optional at runtime
+    await import("dotenv/config");
+  } catch {}
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error("DATABASE_URL is not set");
+    process.exit(2);
+  }
+  if (process.argv.includes("--status")) {
+    const s = await migrationStatus(url);
+    console.log(`applied: ${s.applied.length}, pending: ${s.pending.join(", ") || "none"}`);
+    return;
+  }
+  const r = await migrate(url);
+  console.log(
+    r.applied.length
+      ? `${r.applied.length} migration(s) applied in ${r.ms} ms`
+      : `database is up to date (${r.alreadyApplied.length} migration(s))`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
