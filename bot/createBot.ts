@@ -2,13 +2,14 @@
 // (long polling, webhook, the local sandbox or bot.handleUpdate in tests).
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type BotConfig, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
+import { type Api, Bot, type BotConfig, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
+import type { BotCommand, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import { type AppContext, initialSession, type SessionData } from "./context.ts";
 import type { AppDeps } from "./deps.ts";
 import { features } from "./features/index.ts";
-import { isLang, type Lang, translator } from "./i18n.ts";
+import { isLang, LANGUAGES, type Lang, translator } from "./i18n.ts";
+import { showMainMenu } from "./keyboards.ts";
 import { MemoryStorage, RedisStorage } from "./storage.ts";
 
 export interface CreateBotOptions {
@@ -83,6 +84,16 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
 
   const guarded = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
+    const kind = classifyApiError(err.error);
+    if (kind === "blocked") {
+      // The user blocked the bot or deleted the account: nothing can reach them; the outbox skips them too.
+      ctx.log.info({ err: describeError(err.error) }, "user unreachable");
+      return;
+    }
+    if (kind === "harmless") {
+      ctx.log.debug({ err: describeError(err.error) }, "ignored API error");
+      return;
+    }
     ctx.log.error({ err: describeError(err.error) }, "update failed");
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("common:errors.internal") });
@@ -91,12 +102,48 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
       // the error message itself could not be sent; nothing more to do
     }
   });
+
+  // /cancel leaves any step, before any conversation or awaited answer can claim the update.
+  guarded.command("cancel", async (ctx) => {
+    ctx.session.awaiting = undefined;
+    await ctx.conversation.exitAll();
+    await ctx.reply(ctx.t("common:cancelled"), { parse_mode: "HTML" });
+    await showMainMenu(ctx);
+  });
   for (const f of features) guarded.use(f.composer);
 
   bot.catch((err) => {
     deps.logger.error({ err: describeError(err.error), update_id: err.ctx.update.update_id }, "unhandled");
   });
   return bot;
+}
+
+/**
+ * How to treat a failed Bot API call: "blocked" (403: the user blocked the bot, was deactivated, or the chat is gone),
+ * "harmless" (editing a message to the same text, answering a callback query that is too old), or "other".
+ */
+export function classifyApiError(e: unknown): "blocked" | "harmless" | "other" {
+  if (!(e instanceof GrammyError)) return "other";
+  if (e.error_code === 403) return "blocked";
+  if (e.error_code === 400 && /chat not found|user is deactivated|bot was blocked/i.test(e.description)) return "blocked";
+  if (e.error_code === 400 && /message is not modified|query is too old|query ID is invalid/i.test(e.description)) {
+    return "harmless";
+  }
+  return "other";
+}
+
+/** The command list per language; the default scope is Russian. */
+export function commandList(lang: Lang): BotCommand[] {
+  const t = translator(lang);
+  return ["menu", "licences", "applications", "new", "sign", "queue", "services", "language", "help", "cancel"].map(
+    (command) => ({ command, description: t(`common:commands.${command}`) }),
+  );
+}
+
+/** Register the commands in both languages (language_code "kk" and "ru") and the default list. */
+export async function setCommands(api: Api): Promise<void> {
+  await api.setMyCommands(commandList("ru"));
+  for (const lang of LANGUAGES) await api.setMyCommands(commandList(lang), { language_code: lang });
 }
 
 /** Error summary for logs: type, code and message only (no update payloads, no personal data). */

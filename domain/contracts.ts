@@ -13,13 +13,27 @@ export interface AppSnapshot {
   authorId: string;
   orgId: string;
   regionCode: string | null;
-  /** The reviewer's formed, not deleted notice, if any. */
-  activeNotice: { kind: DecisionKind; reasons: string[]; createdById: string; checkerIds: string[] } | null;
+  /**
+   * The reviewer's formed, not deleted notice, if any. The state machine ignores a notice that cannot belong
+   * to the current status (e.g. the inclusion notice of an application now «Включен в БД»).
+   */
+  activeNotice: {
+    kind: DecisionKind;
+    reasons: string[];
+    createdById: string;
+    checkerIds: string[];
+    /** Optional: the checker who confirmed it (T14/T15/X5); that user may not also approve (I-FOUR-EYES). */
+    checkedById?: string | null;
+  } | null;
   /** T6 done in the current head round. */
   consentSigned: boolean;
   /** T20 only on the newest version of a chain, and only when no other version of the chain is open. */
   isLatestVersion: boolean;
   chainHasOpenVersion: boolean;
+  /** Optional: «Заявка о включении» generated (T4). When false, T5 is refused ("form_not_generated"). */
+  formGenerated?: boolean;
+  /** Optional: the draft passes validateForSave. When false, T5 is refused ("draft_incomplete"). */
+  draftComplete?: boolean;
 }
 
 /** Inputs a transition may require (which ones: see the transition table). */
@@ -58,12 +72,16 @@ export interface NotificationIntent {
 
 export interface Decision {
   action: Action;
+  /** The row of the transition table (SPEC §4 id, e.g. "T12", "X3"), for the audit log. */
+  transitionId?: string;
   from: Status;
   /** "DELETED" for T3; the same status for actions that do not move the status. */
   to: Status | "DELETED";
   decisionKind: DecisionKind | null;
   /** What happens to the reviewer's notice. */
   notice?: "create" | "delete" | "send" | "discard";
+  /** With notice "create": the kind of notice formed (T9 inclusion, T10 rejection, X1 exclusion). */
+  noticeKind?: DecisionKind;
   /** Side effects the store must apply in the same transaction. */
   effects: {
     /** T17 on a new version: the previously included version of the chain becomes «Изменена». */

@@ -197,7 +197,7 @@ export async function dropRunDatabases(tag = runTag()): Promise<number> {
 }
 
 /** Drop templates of other code versions that nobody uses (kept: the current one). */
-export async function dropStaleTemplates(maxAgeMs = 24 * 3600_000): Promise<void> {
+export async function dropStaleTemplates(maxAgeMs = 2 * 3600_000): Promise<void> {
   const current = templateName();
   await withAdmin(async (admin) => {
     const { rows } = await admin.query<{ datname: string; comment: string | null }>(

@@ -1,0 +1,238 @@
+// Storage: the staff queue (/queue: region + status, oldest first, keyset page of 10) and the supplier's
+// status list on 100,000 organisations and 1,000,000 applications generated with generate_series.
+// Baseline: a primary-key lookup of one application on the same data, same connection.
+import type pg from "pg";
+import { createBenchDb } from "./lib/db.ts";
+import { check, type Row, type Section } from "./lib/report.ts";
+import { nowMs, percentile } from "./lib/stats.ts";
+
+export interface QueryBenchOptions {
+  orgs: number;
+  apps: number;
+  iterations: number;
+  log: (m: string) => void;
+}
+
+/** The queries as the bench runs them. The store's own queries are captured and explained when they exist. */
+export const QUEUE_FIRST_PAGE = `
+SELECT a.id, a."versionNo", a.status, a."statusChangedAt", o."nameRu", o.bin
+  FROM "Application" a JOIN "Organisation" o ON o.id = a."orgId"
+ WHERE a."regionCode" = $1 AND a.status = $2::"ApplicationStatus"
+ ORDER BY a."statusChangedAt", a.id
+ LIMIT 10`;
+
+export const QUEUE_NEXT_PAGE = `
+SELECT a.id, a."versionNo", a.status, a."statusChangedAt", o."nameRu", o.bin
+  FROM "Application" a JOIN "Organisation" o ON o.id = a."orgId"
+ WHERE a."regionCode" = $1 AND a.status = $2::"ApplicationStatus"
+   AND (a."statusChangedAt", a.id) > ($3::timestamp, $4)
+ ORDER BY a."statusChangedAt", a.id
+ LIMIT 10`;
+
+export const STATUS_LIST = `
+SELECT a.id, a."chainId", a."versionNo", a.status, a."regionCode", a."statusChangedAt"
+  FROM "Application" a
+ WHERE a."orgId" = $1
+ ORDER BY a."statusChangedAt" DESC, a.id DESC
+ LIMIT 10`;
+
+export const PK_LOOKUP = `SELECT a.id, a.status, a.version FROM "Application" a WHERE a.id = $1`;
+
+const STATUS_MIX: [string, number][] = [
+  ["INCLUDED", 40],
+  ["REJECTED", 15],
+  ["CHANGED", 15],
+  ["EXCLUDED", 5],
+  ["DRAFT", 8],
+  ["HEAD_APPROVAL", 3],
+  ["UNDER_REVIEW", 6],
+  ["AGREED_CHECK", 2],
+  ["REJECTED_CHECK", 2],
+  ["CONFIRMED_APPROVAL", 2],
+  ["REJECTED_APPROVAL", 2],
+];
+
+async function generate(pool: pg.Pool, orgs: number, apps: number): Promise<void> {
+  const statuses = STATUS_MIX.flatMap(([s, w]) => Array<string>(w).fill(s));
+  await pool.query("SET synchronous_commit = off");
+  await pool.query(
+    `INSERT INTO "Organisation"(id, bin, "nameKk", "nameRu", "createdAt")
+     SELECT gen_random_uuid()::text, lpad((900000000000 + g)::text, 12, '0'), 'ЖШС Bench ' || g, 'ТОО Bench ' || g,
+            now() - (g % 1000) * interval '1 day'
+       FROM generate_series(1, $1::int) g
+     ON CONFLICT (bin) DO NOTHING`,
+    [orgs],
+  );
+  // Applications: each org gets apps/orgs of them on average, spread over the regions and statuses,
+  // with status changes over the last three years (the queue is sorted by them).
+  await pool.query(
+    `WITH o AS (SELECT id, row_number() OVER (ORDER BY bin) - 1 AS rn FROM "Organisation" WHERE bin LIKE '9%'),
+          r AS (SELECT array_agg(code ORDER BY code) AS codes FROM "Region"),
+          s AS (SELECT $3::text[] AS st)
+     INSERT INTO "Application"(id, "chainId", "versionNo", "orgId", "authorId", "regionCode", status, version,
+                               "supplierSubtypes", "coExecutorSubtypes", "createdAt", "updatedAt", "statusChangedAt")
+     SELECT gen_random_uuid()::text, md5(g::text), 1, o.id, 'bench-author',
+            r.codes[1 + (hashint4(g) & 2147483647) % array_length(r.codes, 1)],
+            s.st[1 + (hashint4(g + 7) & 2147483647) % array_length(s.st, 1)]::"ApplicationStatus", 1,
+            '{}', '{}', t, t, t
+       FROM generate_series(0, $2::int - 1) g
+       CROSS JOIN r CROSS JOIN s
+       JOIN o ON o.rn = (hashint4(g + 13) & 2147483647) % $1::int
+       CROSS JOIN LATERAL (SELECT now() - ((hashint4(g + 29) & 2147483647) % (3 * 365 * 86400)) * interval '1 second' AS t) tt`,
+    [orgs, apps, statuses],
+  );
+  await pool.query(`ANALYZE "Organisation"`);
+  await pool.query(`ANALYZE "Application"`);
+}
+
+async function timeQuery(
+  client: pg.PoolClient,
+  sql: string,
+  params: () => unknown[],
+  iterations: number,
+  name: string,
+) {
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const p = params();
+    const t = nowMs();
+    await client.query({ name, text: sql, values: p });
+    samples.push(nowMs() - t);
+  }
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+}
+
+async function explain(
+  client: pg.PoolClient,
+  sql: string,
+  params: unknown[],
+): Promise<{ plan: string; indexes: string[] }> {
+  const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+  const plan = rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n");
+  const indexes = [
+    ...new Set([...plan.matchAll(/(?:using|Bitmap Index Scan on) "?([^"\s]+)"?/g)].map((m) => m[1]!)),
+  ];
+  return { plan, indexes };
+}
+
+export async function benchQueries(opts: QueryBenchOptions): Promise<Section> {
+  const section: Section = { name: "storage: queries", rows: [], notes: [] };
+  const db = await createBenchDb("q", { seed: true });
+  try {
+    section.notes.push(...db.notes);
+    const t0 = nowMs();
+    await generate(db.pool, opts.orgs, opts.apps);
+    const { rows: cnt } = await db.pool.query(
+      `SELECT (SELECT count(*) FROM "Organisation")::int AS orgs, (SELECT count(*) FROM "Application")::int AS apps`,
+    );
+    opts.log(
+      `generated ${cnt[0].orgs} organisations, ${cnt[0].apps} applications in ${((nowMs() - t0) / 1000).toFixed(1)} s`,
+    );
+    section.notes.push(
+      `data: ${cnt[0].orgs} organisations, ${cnt[0].apps} applications (generate_series, ${((nowMs() - t0) / 1000).toFixed(0)} s)`,
+    );
+
+    const client = await db.pool.connect();
+    try {
+      const { rows: regions } = await client.query<{ code: string }>(
+        `SELECT code FROM "Region" ORDER BY code`,
+      );
+      const { rows: orgSample } = await client.query<{ id: string }>(
+        `SELECT id FROM "Organisation" WHERE bin LIKE '9%' ORDER BY random() LIMIT 1000`,
+      );
+      const { rows: appSample } = await client.query<{ id: string }>(
+        `SELECT id FROM "Application" TABLESAMPLE SYSTEM (1) LIMIT 1000`,
+      );
+      const queueStatuses = ["UNDER_REVIEW", "AGREED_CHECK", "CONFIRMED_APPROVAL"];
+      const pick = <T>(a: T[]): T => a[Math.floor(Math.random() * a.length)]!;
+      // cursors from the middle of each queue, for the next-page query
+      const { rows: cursors } = await client.query<{
+        regionCode: string;
+        status: string;
+        at: Date;
+        id: string;
+      }>(
+        `SELECT DISTINCT ON ("regionCode", status) "regionCode", status::text, "statusChangedAt" AS at, id
+           FROM (SELECT "regionCode", status, "statusChangedAt", id,
+                        row_number() OVER (PARTITION BY "regionCode", status ORDER BY "statusChangedAt", id) AS rn,
+                        count(*) OVER (PARTITION BY "regionCode", status) AS n
+                   FROM "Application" WHERE status = ANY($1::"ApplicationStatus"[])) x
+          WHERE rn = n / 2 ORDER BY "regionCode", status`,
+        [queueStatuses],
+      );
+
+      const n = opts.iterations;
+      const pk = await timeQuery(client, PK_LOOKUP, () => [pick(appSample).id], n, "pk");
+      const q1 = await timeQuery(
+        client,
+        QUEUE_FIRST_PAGE,
+        () => [pick(regions).code, pick(queueStatuses)],
+        n,
+        "q1",
+      );
+      const q2 = await timeQuery(
+        client,
+        QUEUE_NEXT_PAGE,
+        () => {
+          const c = pick(cursors);
+          return [c.regionCode, c.status, c.at, c.id];
+        },
+        n,
+        "q2",
+      );
+      const sl = await timeQuery(client, STATUS_LIST, () => [pick(orgSample).id], n, "sl");
+
+      const row = (key: string, label: string, v: number, base: number): Row => ({
+        key,
+        label,
+        unit: "ms",
+        value: v,
+        baseline: base,
+        target: "≤ 10",
+        verdict: check(v, "<=", 10),
+      });
+      section.rows.push(
+        row("storage.queue_first_page.p99_ms", "/queue first page p99", q1.p99, pk.p99),
+        row("storage.queue_next_page.p99_ms", "/queue keyset next page p99", q2.p99, pk.p99),
+        row("storage.status_list.p99_ms", "supplier status list p99", sl.p99, pk.p99),
+        {
+          key: "storage.queue_first_page.p50_ms",
+          label: "/queue first page p50",
+          unit: "ms",
+          value: q1.p50,
+          baseline: pk.p50,
+          verdict: "info",
+        },
+        {
+          key: "storage.status_list.p50_ms",
+          label: "supplier status list p50",
+          unit: "ms",
+          value: sl.p50,
+          baseline: pk.p50,
+          verdict: "info",
+        },
+      );
+      section.notes.push(
+        `baseline = primary-key lookup of one application on the same data and connection; ${n} runs per query, prepared statements`,
+      );
+
+      const c = cursors[0]!;
+      const plans: [string, string, unknown[]][] = [
+        ["/queue first page", QUEUE_FIRST_PAGE, [c.regionCode, c.status]],
+        ["/queue next page", QUEUE_NEXT_PAGE, [c.regionCode, c.status, c.at, c.id]],
+        ["supplier status list", STATUS_LIST, [orgSample[0]!.id]],
+      ];
+      for (const [label, sql, params] of plans) {
+        const e = await explain(client, sql, params);
+        section.notes.push(
+          `${label}: index used: ${e.indexes.join(", ") || "NONE (sequential scan)"}\n${e.plan}`,
+        );
+      }
+    } finally {
+      client.release();
+    }
+  } finally {
+    await db.drop();
+  }
+  return section;
+}

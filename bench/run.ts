@@ -1,0 +1,106 @@
+// `npm run bench` – throughput, latency, notification delivery, storage and start-up, each figure beside
+// its baseline from the same run. Prints a table and writes bench/results.json (stable keys).
+//
+//   npm run bench                 full run (~5 minutes on 2 cores)
+//   npm run bench -- --quick      short run (checks the script works; figures are rough)
+//   npm run bench -- --only=updates,queries   some sections (updates, notifications, queries, startup)
+//   npm run bench -- --out=bench/results.local.json
+//   npm run bench -- --lanes=1    updates in flight (default 12)
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { ROOT, dropAll, dropStale } from "./lib/db.ts";
+import { printTable, type Section, toJson } from "./lib/report.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const outArg = args.find((a) => a.startsWith("--out="))?.slice(6);
+const out = outArg ?? join(ROOT, quick ? "bench/results.local.json" : "bench/results.json");
+const want = (s: string) => !only || only.includes(s);
+const lanes = args.find((a) => a.startsWith("--lanes="))?.slice(8);
+if (lanes) process.env.BENCH_LANES = lanes;
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+process.env.LOG_LEVEL ??= "silent";
+
+async function main(): Promise<void> {
+  const stale = await dropStale().catch(() => []);
+  if (stale.length) log(`dropped ${stale.length} databases left by earlier runs`);
+  const sections: Section[] = [];
+  const started = Date.now();
+  const run = async (name: string, fn: () => Promise<Section | Section[]>) => {
+    if (!want(name)) return;
+    log(`${name}…`);
+    const t = Date.now();
+    try {
+      const s = await fn();
+      sections.push(...(Array.isArray(s) ? s : [s]));
+    } catch (e) {
+      log(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      sections.push({
+        name,
+        rows: [
+          {
+            key: `${name}.error`,
+            label: "section failed",
+            unit: "",
+            value: null,
+            verdict: "n/a",
+            note: String(e instanceof Error ? e.message : e),
+          },
+        ],
+        notes: [],
+      });
+    }
+    log(`${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  };
+
+  await run("updates", async () => (await import("./updates.ts")).benchUpdates({ quick, log }));
+  await run("notifications", async () =>
+    (await import("./notifications.ts")).benchNotifications({ quick, log }),
+  );
+  await run("queries", async () =>
+    (await import("./queries.ts")).benchQueries({
+      orgs: quick ? 10_000 : 100_000,
+      apps: quick ? 100_000 : 1_000_000,
+      iterations: quick ? 200 : 1000,
+      log,
+    }),
+  );
+  await run("startup", async () => (await import("./startup.ts")).benchStartup({ quick, log }));
+
+  const meta = {
+    mode: quick ? "quick" : "full",
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? "",
+    memGb: Math.round(totalmem() / 2 ** 30),
+    date: new Date().toISOString().slice(0, 10),
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  console.log("");
+  printTable(sections);
+  writeFileSync(out, toJson(sections, meta));
+  log(`wrote ${out} (${meta.seconds} s)`);
+}
+
+let exiting = false;
+const cleanup = async (code: number) => {
+  if (exiting) return;
+  exiting = true;
+  await dropAll();
+  process.exit(code);
+};
+process.on("SIGINT", () => void cleanup(130));
+process.on("SIGTERM", () => void cleanup(143));
+main().then(
+  () => cleanup(0),
+  (e) => {
+    console.error(e);
+    void cleanup(1);
+  },
+);

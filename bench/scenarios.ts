@@ -1,0 +1,168 @@
+// The update scenarios of the update benchmark. Each prepares its data (bulk SQL), checks once that
+// the feature answers (not the fallback), and returns the update for operation i.
+import { randomUUID } from "node:crypto";
+import type { Update } from "grammy/types";
+import { cb } from "../bot/callbacks.ts";
+import { translator } from "../bot/i18n.ts";
+import { V } from "../bot/features/staff/keyboards.ts";
+import { MENU } from "../bot/keyboards.ts";
+import { type RecordedCall, userUpdates } from "./lib/fakeApi.ts";
+import { createStaff, type Population } from "./lib/population.ts";
+import type { Row } from "./lib/report.ts";
+import type { LatencySummary } from "./lib/stats.ts";
+import type { BotEnv } from "./updates.ts";
+
+export interface ScenarioEnv {
+  env: BotEnv;
+  pop: Population;
+  quick: boolean;
+  log: (m: string) => void;
+}
+
+export interface Prepared {
+  /** The update of operation i; valid for i < count + 200 (the warm-up uses i ≥ count). */
+  update(i: number): Update;
+  count?: number;
+  /** Operations with the same lane key never overlap (same chat). */
+  laneOf?(i: number): number;
+  /** Extra figures after the measured run (e.g. Redis bytes). */
+  after?(s: LatencySummary): Promise<{ updates: Row[]; storage: Row[]; notes: string[] }>;
+}
+
+export interface Scenario {
+  key: string;
+  label: string;
+  targets: { throughputPct?: number; p99?: number };
+  prepare(s: ScenarioEnv, n: number): Promise<Prepared | { missing: string }>;
+}
+
+/** What the fallback answers; a scenario whose probe gets one of these is «not implemented yet». */
+function fallbackTexts(): Set<string> {
+  const t = translator("ru");
+  return new Set(
+    ["stale_button", "unknown_command", "unknown_slash", "use_buttons", "unexpected_input", "internal"].map(
+      (k) => t(`common:errors.${k}`),
+    ),
+  );
+}
+
+/** Sends one update and tells whether a feature (not the fallback or the error boundary) answered it. */
+export async function probe(
+  env: BotEnv,
+  chatId: number,
+  update: Update,
+): Promise<{ ok: boolean; calls: RecordedCall[]; why: string }> {
+  const before = env.api.total();
+  const chatBefore = [...(env.api.byChat.get(chatId) ?? [])];
+  await env.bot.handleUpdate(update);
+  const after = env.api.byChat.get(chatId) ?? [];
+  const fresh = after.filter((c) => !chatBefore.includes(c));
+  if (env.api.total() === before) return { ok: false, calls: fresh, why: "no Bot API call at all" };
+  const fb = fallbackTexts();
+  const bad = fresh.find((c) => fb.has(String(c.payload.text ?? "")));
+  if (bad)
+    return {
+      ok: false,
+      calls: fresh,
+      why: `answered by the fallback/error handler: «${String(bad.payload.text)}»`,
+    };
+  return { ok: true, calls: fresh, why: "" };
+}
+
+const statusCheck: Scenario = {
+  key: "status",
+  label: "(a) status check «my applications»",
+  targets: { throughputPct: 50, p99: 25 },
+  async prepare({ env, pop }) {
+    const users = pop.suppliers.map((s) => userUpdates(s.tg));
+    const data = cb(MENU.applications);
+    const update = (i: number) => users[i % users.length]!.press(data, 1);
+    const p = await probe(env, pop.suppliers[0]!.tg, update(0));
+    if (!p.ok)
+      return {
+        missing: `the «my applications» screen (callback ${data}, bot/features/status.ts) is not answered yet: ${p.why}`,
+      };
+    return { update };
+  },
+};
+
+const checkerConfirm: Scenario = {
+  key: "checker_confirm",
+  label: "(c) staff decision: checker confirms",
+  targets: { p99: 50 },
+  async prepare({ env, pop }, n) {
+    const pool = env.db.pool;
+    const checkers = await createStaff(pool, "CHECKER", pop.branches, 2, 0);
+    const reviewers = await createStaff(pool, "REVIEWER", pop.branches, 1, 10_000);
+    await createStaff(pool, "APPROVER", pop.branches, 1, 20_000);
+    const total = n + 201; // measured + warm-up + the probe
+    const pick = Array.from({ length: total }, (_, k) => ({
+      checker: checkers[k % checkers.length]!,
+      supplier: pop.suppliers[k % pop.suppliers.length]!,
+    }));
+    const reviewerOf = new Map(reviewers.map((r) => [r.branchId, r.userId]));
+    const appIds = pick.map(() => randomUUID());
+    await pool.query(
+      `INSERT INTO "Application"(id, "chainId", "orgId", "authorId", "regionCode", status, "decisionKind", version,
+                                 "supplierSubtypes", "coExecutorSubtypes", "asSupplier", "submittedAt", "statusChangedAt", "updatedAt")
+       SELECT id, gen_random_uuid()::text, org, author, region, 'AGREED_CHECK', 'INCLUSION', 1,
+              '{}', '{}', true, now() - interval '2 days', now() - interval '1 day', now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, org, author, region)`,
+      [
+        appIds,
+        pick.map((p) => p.supplier.orgId),
+        pick.map((p) => p.supplier.userId),
+        pick.map((p) => p.checker.regionCode),
+      ],
+    );
+    await pool.query(
+      `INSERT INTO "Notice"(id, "applicationId", kind, reasons, "createdById", "checkerIds", "createdAt")
+       SELECT gen_random_uuid()::text, a, 'INCLUSION', '{}', r, ARRAY[c], now() - interval '1 day'
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, r, c)`,
+      [appIds, pick.map((p) => reviewerOf.get(p.checker.branchId)!), pick.map((p) => p.checker.userId)],
+    );
+    await pool.query("ANALYZE");
+    const users = checkers.map((c) => userUpdates(c.tg));
+    const update = (i: number) => users[i % users.length]!.press(cb(V.checkerConfirm, [appIds[i]!], 1), 1);
+    const probeIdx = total - 1;
+    const p = await probe(env, checkers[probeIdx % checkers.length]!.tg, update(probeIdx));
+    if (!p.ok)
+      return { missing: `the checker's «Подтвердить» (${V.checkerConfirm}) is not answered yet: ${p.why}` };
+    const st = await pool.query<{ status: string }>(`SELECT status::text FROM "Application" WHERE id = $1`, [
+      appIds[probeIdx],
+    ]);
+    if (st.rows[0]?.status === "AGREED_CHECK") {
+      return {
+        missing: `pressing ${V.checkerConfirm} did not move the application (still AGREED_CHECK); answered: ${p.calls.map((c) => c.method).join(", ")}`,
+      };
+    }
+    return {
+      update,
+      laneOf: (i) => i % users.length,
+      async after() {
+        const { rows: moved } = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "Application" WHERE id = ANY($1::text[]) AND status <> 'AGREED_CHECK'`,
+          [appIds],
+        );
+        return {
+          updates: [
+            {
+              key: "updates.checker_confirm.decisions_applied",
+              label: "(c) decisions applied",
+              unit: "",
+              value: moved[0]!.n,
+              target: `= ${total}`,
+              verdict: moved[0]!.n === total ? "ok" : "FAIL",
+            },
+          ],
+          storage: [],
+          notes: [
+            `checker_confirm: ${checkers.length} checkers (2 per branch), one application each press, AGREED_CHECK → ${st.rows[0]?.status}`,
+          ],
+        };
+      },
+    };
+  },
+};
+
+export const scenarios: Scenario[] = [statusCheck, checkerConfirm];

@@ -1,0 +1,395 @@
+// Updates: throughput and p50/p99 latency of bot.handleUpdate with 1,000 simulated users, side by side
+// with a bare grammY bot answering the same updates through the same recording fetch.
+//   (a) status check – the supplier's «my applications» list (main-menu button m.apps)
+//   (b) a wizard step near the end of the application vs the first step (ratio last/first)
+//   (c) a staff decision – the checker's «Подтвердить»
+// Concurrency: `LANES` updates in flight, each lane a different chat (as @grammyjs/runner would run them).
+import { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import { Redis } from "ioredis";
+import pino from "pino";
+import { type AppConfig, loadConfig } from "../bot/config.ts";
+import type { AppContext } from "../bot/context.ts";
+import { createBot, sessionKey } from "../bot/createBot.ts";
+import type { AppDeps } from "../bot/deps.ts";
+import { features } from "../bot/features/index.ts";
+import { type BenchDb, createBenchDb, REDIS_URL } from "./lib/db.ts";
+import { BOT_INFO, RecordingApi } from "./lib/fakeApi.ts";
+import { runLoad } from "./lib/load.ts";
+import { createPopulation, giveLicences, type Population } from "./lib/population.ts";
+import { check, missing, type Row, type Section } from "./lib/report.ts";
+import type { LatencySummary } from "./lib/stats.ts";
+import { type ScenarioEnv, scenarios } from "./scenarios.ts";
+import { p50, p99, walkWizard } from "./wizard.ts";
+
+export const LANES = Number(process.env.BENCH_LANES ?? 12);
+
+export interface UpdatesOptions {
+  quick: boolean;
+  log: (m: string) => void;
+}
+
+/** The bot under test, wired as in production but with the recording fetch and a bench Redis prefix. */
+export interface BotEnv {
+  db: BenchDb;
+  redis: Redis;
+  prefix: string;
+  api: RecordingApi;
+  bot: Bot<AppContext>;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export async function createBotEnv(db: BenchDb, extraEnv: Record<string, string> = {}): Promise<BotEnv> {
+  const prefix = `bench:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
+  const config: AppConfig = loadConfig({
+    BOT_API_ROOT: "http://telegram.bench",
+    LOG_LEVEL: "silent",
+    REDIS_PREFIX: prefix,
+    FILES_DIR: `/tmp/fsms-bench-files/${process.pid}`,
+    DATABASE_URL: db.url,
+    ...extraEnv,
+  });
+  const redis = new Redis(REDIS_URL);
+  const api = new RecordingApi();
+  const deps: AppDeps = {
+    prisma: db.prisma,
+    config,
+    logger: pino({ level: "silent" }),
+    now: () => new Date(),
+    services: { download: (u: string) => api.fetch(u) },
+  };
+  const bot = createBot({ deps, redis, botInfo: BOT_INFO, client: { fetch: api.fetch as never } });
+  await bot.init();
+  return {
+    db,
+    redis,
+    prefix,
+    api,
+    bot,
+    deps,
+    async close() {
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== "0");
+      redis.disconnect();
+    },
+  };
+}
+
+/** The baseline: a bare grammY bot that answers the same updates with a similar message, same fetch. */
+export function createBaselineBot(api: RecordingApi): Bot {
+  const bot = new Bot("123456:bench-baseline-token-xxxxxxxxxxxx", {
+    botInfo: BOT_INFO,
+    client: { apiRoot: "http://telegram.bench", fetch: api.fetch as never },
+  });
+  const text = Array.from(
+    { length: 10 },
+    (_, i) => `${i + 1}. <b>ТОО «Бенч»</b> – На рассмотрении, 01.01.2026`,
+  ).join("\n");
+  const reply_markup = {
+    inline_keyboard: [
+      [
+        { text: "‹", callback_data: "p:0" },
+        { text: "›", callback_data: "p:2" },
+      ],
+    ],
+  };
+  bot.on("callback_query", async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup });
+  });
+  bot.on("message", async (ctx) => {
+    await ctx.reply(text, { parse_mode: "HTML", reply_markup });
+  });
+  return bot;
+}
+
+function rowsFor(
+  key: string,
+  label: string,
+  s: LatencySummary,
+  base: LatencySummary,
+  targets: { throughputPct?: number; p99?: number },
+): Row[] {
+  const pct = (100 * s.throughput) / base.throughput;
+  const rows: Row[] = [
+    {
+      key: `${key}.throughput_per_s`,
+      label: `${label}: throughput`,
+      unit: "upd/s",
+      value: s.throughput,
+      baseline: base.throughput,
+      verdict: "info",
+    },
+    {
+      key: `${key}.throughput_pct_of_baseline`,
+      label: `${label}: throughput vs baseline`,
+      unit: "%",
+      value: pct,
+      target: targets.throughputPct ? `≥ ${targets.throughputPct}` : undefined,
+      verdict: targets.throughputPct ? check(pct, ">=", targets.throughputPct) : "info",
+    },
+    {
+      key: `${key}.p50_ms`,
+      label: `${label}: p50`,
+      unit: "ms",
+      value: s.p50,
+      baseline: base.p50,
+      verdict: "info",
+    },
+    {
+      key: `${key}.p99_ms`,
+      label: `${label}: p99`,
+      unit: "ms",
+      value: s.p99,
+      baseline: base.p99,
+      target: targets.p99 ? `≤ ${targets.p99}` : undefined,
+      verdict: targets.p99 ? check(s.p99, "<=", targets.p99) : "info",
+    },
+  ];
+  return rows;
+}
+
+export async function benchUpdates(opts: UpdatesOptions): Promise<Section[]> {
+  const { log, quick } = opts;
+  const section: Section = { name: "updates", rows: [], notes: [] };
+  const storage: Section = { name: "storage: redis", rows: [], notes: [] };
+  const db = await createBenchDb("u");
+  section.notes.push(...db.notes);
+  const env = await createBotEnv(db);
+  const baselineApi = new RecordingApi();
+  const baseline = createBaselineBot(baselineApi);
+  await baseline.init();
+  try {
+    if (!features.length)
+      section.notes.push(
+        "bot/features/index.ts lists no features yet: the bot answers everything with the fallback",
+      );
+    const users = quick ? 200 : 1000;
+    const pop: Population = await createPopulation(db.pool, users, 5);
+    log(
+      `population: ${pop.suppliers.length} suppliers with 5 applications each, ${pop.regions.length} regions`,
+    );
+    section.notes.push(
+      `${pop.suppliers.length} simulated users (organisation + 5 applications each, bulk SQL), ${LANES} updates in flight (different chats); figures after a warm-up`,
+    );
+    const senv: ScenarioEnv = { env, pop, quick, log };
+    const n = quick ? 600 : 4000;
+
+    const measure = async (
+      updatesFor: (i: number) => Update,
+      count: number,
+      bot: Bot<AppContext> | Bot,
+      laneOf?: (i: number) => number,
+    ) => {
+      const warm = Math.min(200, Math.floor(count / 5));
+      await runLoad((i) => bot.handleUpdate(updatesFor(i + count)), {
+        concurrency: LANES,
+        total: warm,
+        laneOf: laneOf && ((i) => laneOf(i + count)),
+      });
+      return runLoad((i) => bot.handleUpdate(updatesFor(i)), { concurrency: LANES, total: count, laneOf });
+    };
+
+    for (const sc of scenarios) {
+      log(`scenario ${sc.key}…`);
+      const prepared = await sc.prepare(senv, n);
+      if ("missing" in prepared) {
+        section.rows.push(
+          missing(
+            `updates.${sc.key}.p99_ms`,
+            `${sc.label}: p99`,
+            "ms",
+            prepared.missing,
+            sc.targets.p99 ? `≤ ${sc.targets.p99}` : undefined,
+          ),
+        );
+        continue;
+      }
+      const real = await measure(prepared.update, prepared.count ?? n, env.bot, prepared.laneOf);
+      const base = await measure(prepared.update, prepared.count ?? n, baseline, prepared.laneOf);
+      section.rows.push(...rowsFor(`updates.${sc.key}`, sc.label, real, base, sc.targets));
+      if (prepared.after) {
+        const extra = await prepared.after(real);
+        section.rows.push(...extra.updates);
+        storage.rows.push(...extra.storage);
+        section.notes.push(...extra.notes);
+      }
+      const calls = env.api.counts;
+      section.notes.push(
+        `${sc.key}: Bot API calls so far ${[...calls].map(([m, c]) => `${m}=${c}`).join(", ")}`,
+      );
+    }
+    await benchWizard(senv, baseline, section, storage, quick ? 36 : 240);
+    section.notes.push(
+      "baseline: a bare grammY Bot (no session, no DB) that answers every update with answerCallbackQuery + editMessageText (or reply) of a 10-line list, through the same recording client.fetch",
+    );
+  } finally {
+    await env.close();
+    await db.drop();
+  }
+  return storage.rows.length || storage.notes.length ? [section, storage] : [section];
+}
+
+const FINAL = ["INCLUDED", "REJECTED", "CHANGED", "EXCLUDED"];
+
+/** (b) + the Redis bytes: walk the wizard with a cohort, compare the step near the end with the first. */
+async function benchWizard(
+  senv: ScenarioEnv,
+  baseline: Bot,
+  section: Section,
+  storage: Section,
+  cohort: number,
+) {
+  const { env, pop, log } = senv;
+  const users = pop.suppliers.slice(0, cohort);
+  // A fresh start for the cohort: no open application (one per organisation and region), fresh licences.
+  await env.db.pool.query(
+    `UPDATE "Application" SET status = 'REJECTED' WHERE "authorId" = ANY($1::text[]) AND status::text <> ALL($2::text[])`,
+    [users.map((u) => u.userId), FINAL],
+  );
+  const appendices = await giveLicences(
+    env.db.pool,
+    users.map((u) => u.orgId),
+  );
+  log(`wizard: ${users.length} suppliers walk the form (${appendices} licence appendices given)`);
+  const w = await walkWizard(senv, users.length, LANES);
+  const steps = [...w.byStep.keys()];
+  log(`wizard: ${w.completed}/${users.length} reached the summary; steps ${steps.join(" → ")}`);
+  if (w.stuck.length) {
+    const first = w.stuck[0]!;
+    section.notes.push(
+      `wizard: ${w.stuck.length} of ${users.length} walks stopped early, e.g. user ${first.user} at ${first.step}: ${first.why}`,
+    );
+  }
+  const FIRST = "A_OWN";
+  const LAST = ["D3", "D2", "C_SUB", "C_SES"].find((s) => (w.byStep.get(s)?.length ?? 0) > 0);
+  const first = w.byStep.get(FIRST);
+  const last = LAST ? w.byStep.get(LAST) : undefined;
+  if (!first?.length || !last?.length || !LAST) {
+    const why = w.stuck[0]
+      ? `walk stopped at ${w.stuck[0].step}: ${w.stuck[0].why}`
+      : "no wizard steps recorded";
+    section.rows.push(
+      missing("updates.wizard.last_first_ratio", "(b) wizard: last step / first step p50", "×", why, "≤ 2"),
+    );
+  } else {
+    const replay = async (list: Update[]) => {
+      const t: number[] = [];
+      await runLoad(
+        async (i) => {
+          const s0 = performance.now();
+          await baseline.handleUpdate(list[i]!);
+          t.push(performance.now() - s0);
+        },
+        { concurrency: LANES, total: list.length },
+      );
+      return t;
+    };
+    const bFirst = await replay(w.updates.get(FIRST)!);
+    const bLast = await replay(w.updates.get(LAST)!);
+    const idxLast = steps.indexOf(LAST);
+    const ratio = p50(last) / p50(first);
+    section.rows.push(
+      {
+        key: "updates.wizard_first.p50_ms",
+        label: `(b) wizard first step (${FIRST}): p50`,
+        unit: "ms",
+        value: p50(first),
+        baseline: p50(bFirst),
+        verdict: "info",
+      },
+      {
+        key: "updates.wizard_first.p99_ms",
+        label: `(b) wizard first step (${FIRST}): p99`,
+        unit: "ms",
+        value: p99(first),
+        baseline: p99(bFirst),
+        verdict: "info",
+      },
+      {
+        key: "updates.wizard_last.p50_ms",
+        label: `(b) wizard step ${idxLast + 1} (${LAST}): p50`,
+        unit: "ms",
+        value: p50(last),
+        baseline: p50(bLast),
+        verdict: "info",
+      },
+      {
+        key: "updates.wizard_last.p99_ms",
+        label: `(b) wizard step ${idxLast + 1} (${LAST}): p99`,
+        unit: "ms",
+        value: p99(last),
+        baseline: p99(bLast),
+        verdict: "info",
+      },
+      {
+        key: "updates.wizard.last_first_ratio",
+        label: "(b) wizard: last / first step p50",
+        unit: "×",
+        value: ratio,
+        baseline: p50(bLast) / p50(bFirst),
+        target: "≤ 2",
+        verdict: check(ratio, "<=", 2),
+      },
+    );
+    section.notes.push(
+      `wizard: ${users.length} suppliers, ${w.completed} reached the summary, ${w.stepsPerUser.toFixed(1)} updates each; p50 per step: ${steps
+        .map((s) => `${s} ${p50(w.byStep.get(s)!).toFixed(1)} ms`)
+        .join(", ")}`,
+    );
+  }
+  // Redis: session + conversation keys of a user in the middle of the wizard (the production-base steps).
+  const { rows } = await env.db.pool.query<{ tg: string }>(
+    `SELECT "telegramId"::text AS tg FROM "User" WHERE id = $1`,
+    [pop.suppliers.at(-1)!.userId],
+  );
+  const idle = rows[0] ? await redisBytes(env, Number(rows[0].tg)) : 0;
+  if (w.redisBytes.length) {
+    const max = Math.max(...w.redisBytes);
+    storage.rows.push(
+      {
+        key: "storage.redis_bytes_per_user_mid_wizard",
+        label: "Redis bytes per user mid-wizard (max)",
+        unit: "B",
+        value: max,
+        baseline: idle,
+        target: "≤ 16384",
+        verdict: check(max, "<=", 16384),
+      },
+      {
+        key: "storage.redis_bytes_per_user_mid_wizard_p50",
+        label: "Redis bytes per user mid-wizard (p50)",
+        unit: "B",
+        value: p50(w.redisBytes),
+        verdict: "info",
+      },
+    );
+    storage.notes.push(
+      `MEMORY USAGE of ${w.redisKeys.join(" + ") || "(no keys)"} for ${w.redisBytes.length} users at their first production-base step; baseline = the same keys of a user who only opened «my applications»`,
+    );
+  } else {
+    storage.rows.push(
+      missing(
+        "storage.redis_bytes_per_user_mid_wizard",
+        "Redis bytes per user mid-wizard",
+        "B",
+        "no user reached the middle of the wizard",
+        "≤ 16384",
+      ),
+    );
+  }
+}
+
+async function redisBytes(env: BotEnv, tg: number): Promise<number> {
+  const key = sessionKey({ chat: { id: tg }, from: { id: tg } })!;
+  let bytes = 0;
+  for (const k of [`${env.prefix}s:${key}`, `${env.prefix}c:${key}`]) {
+    bytes += ((await env.redis.call("MEMORY", "USAGE", k, "SAMPLES", "0")) as number | null) ?? 0;
+  }
+  return bytes;
+}

@@ -1,0 +1,213 @@
+// The entry point: `npm start` (scripts/start.mjs) or `tsx bot/main.ts [--set-webhook] [--delete-webhook]`.
+//
+//   no BOT_TOKEN     → sandbox: a local Bot API server with a web chat (SANDBOX_PORT), long polling against it
+//   BOT_TOKEN        → long polling with @grammyjs/runner (+ /healthz, /readyz on PORT)
+//   + WEBHOOK_URL    → webhook server on PORT (several instances; updates de-duplicated by update_id);
+//                      --set-webhook registers WEBHOOK_URL with Telegram at start
+//   no DATABASE_URL  → embedded PostgreSQL (PGlite) in PGLITE_DIR;  no REDIS_URL → sessions in memory
+//
+// SIGINT/SIGTERM stop everything gracefully. A configuration error prints its message and exits with 1.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { config as loadDotenv } from "dotenv";
+import { GrammyError, HttpError } from "grammy";
+import type { Redis } from "ioredis";
+import pino, { type Logger } from "pino";
+import { DEMO_PEOPLE } from "../prisma/seed.ts";
+import { Sandbox, type SandboxPerson } from "../sandbox/server.ts";
+import { type AppConfig, ConfigError, loadConfig } from "./config.ts";
+import { createBot, setCommands } from "./createBot.ts";
+import type { AppDeps } from "./deps.ts";
+import { startOutboxWorker } from "./outbox/worker.ts";
+import { PostgresDeduper, RedisDeduper, type UpdateDeduper } from "./runtime/dedupe.ts";
+import { handleHealth, type ReadinessCheck, withTimeout } from "./runtime/http.ts";
+import { ensureNoWebhook, startHealthServer, startPolling } from "./runtime/polling.ts";
+import { Lifecycle } from "./runtime/shutdown.ts";
+import { openDatabase, openRedis, StartupError } from "./runtime/storage.ts";
+import { createWebhookServer, webhookPath } from "./runtime/webhook.ts";
+
+export interface MainOptions {
+  argv?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The demo people of the seed, as the sandbox's left pane lists them. */
+export function sandboxPersons(): SandboxPerson[] {
+  return DEMO_PEOPLE.map((p) => {
+    const [first, ...rest] = p.fullName.split(" ");
+    return {
+      id: p.telegramId,
+      first_name: first ?? p.fullName,
+      ...(rest.length ? { last_name: rest.join(" ") } : {}),
+      username: `demo_${p.key}`,
+      language_code: p.language,
+      role: p.language === "kk" ? p.labelKk : p.labelRu,
+    };
+  });
+}
+
+/** Where the bot reaches the sandbox it started (the listening address, or loopback for a wildcard). */
+function sandboxApiRoot(host: string, port: number): string {
+  const h = ["0.0.0.0", "::", ""].includes(host) ? "127.0.0.1" : host;
+  return `http://${h.includes(":") ? `[${h}]` : h}:${port}`;
+}
+
+export async function main(opts: MainOptions = {}): Promise<void> {
+  const argv = opts.argv ?? process.argv.slice(2);
+  if (!opts.env) loadDotenv({ quiet: true });
+  const env = opts.env ?? process.env;
+
+  let config: AppConfig;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+
+  const logger = pino({ name: "fsms-bot", level: config.LOG_LEVEL, base: { pid: process.pid } });
+  const life = new Lifecycle(logger);
+  life.installSignalHandlers();
+
+  try {
+    await start(config, argv, env, logger, life);
+  } catch (e) {
+    const message =
+      e instanceof StartupError
+        ? e.message
+        : e instanceof GrammyError && e.error_code === 401
+          ? "BOT_TOKEN: Telegram rejected the token (401 Unauthorized)"
+          : e instanceof HttpError
+            ? `BOT_API_ROOT: cannot reach the Bot API at ${config.BOT_API_ROOT} (${e.message})`
+            : e instanceof Error
+              ? e.message
+              : String(e);
+    logger.fatal({ err: e instanceof Error ? { type: e.name, message: e.message } : String(e) }, "start failed");
+    console.error(`Start failed: ${message}`);
+    await life.stop("start failed");
+    process.exit(1);
+  }
+}
+
+async function start(
+  config: AppConfig,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  life: Lifecycle,
+): Promise<void> {
+  logger.info({ mode: config.mode }, "starting");
+
+  // 1. The sandbox first, so the bot's Bot API root can point at it.
+  let sandbox: Sandbox | undefined;
+  let ready: ReadinessCheck = async () => ({});
+  if (config.mode === "sandbox") {
+    const host = env.SANDBOX_HOST || "127.0.0.1";
+    try {
+      sandbox = await Sandbox.start({
+        port: config.SANDBOX_PORT,
+        host,
+        persons: sandboxPersons(),
+        logger: logger.child({ component: "sandbox" }),
+        extraRoutes: (req, res) => handleHealth(req, res, () => ready(), () => life.isStopping),
+      });
+    } catch (e) {
+      throw new StartupError(
+        `SANDBOX_PORT: cannot listen on ${host}:${config.SANDBOX_PORT} (${e instanceof Error ? e.message : e})`,
+      );
+    }
+    const s = sandbox;
+    life.add("sandbox", () => s.close());
+    config = { ...config, BOT_API_ROOT: sandboxApiRoot(host, s.port) };
+  }
+
+  // 2. Storage.
+  const db = await openDatabase(config, logger);
+  life.add("database", () => db.close());
+  let redis: Redis | undefined;
+  if (config.REDIS_URL) {
+    const r = await openRedis(config.REDIS_URL, logger);
+    redis = r;
+    life.add("redis", () => r.quit().catch(() => r.disconnect()));
+  }
+  ready = async () => {
+    const checks: Record<string, boolean> = {
+      database: await withTimeout(
+        db.prisma.$queryRaw`SELECT 1`.then(() => true),
+        2_000,
+        false,
+      ),
+    };
+    if (redis) checks.redis = await withTimeout(redis.ping().then((p) => p === "PONG"), 2_000, false);
+    return checks;
+  };
+  logger.info({ database: db.kind, sessions: redis ? "redis" : "memory" }, "storage ready");
+
+  // 3. The bot.
+  const deps: AppDeps = { prisma: db.prisma, config, logger, now: () => new Date(), services: {} };
+  const bot = createBot({ deps, redis });
+  await bot.init();
+  logger.info({ bot: bot.botInfo.username }, "bot identity");
+  await setCommands(bot.api).catch((e: unknown) =>
+    logger.warn({ err: e instanceof Error ? e.message : String(e) }, "setMyCommands failed"),
+  );
+
+  // 4. Notifications (outbox) — several processes may run it at once.
+  const outbox = startOutboxWorker({ prisma: db.prisma, config, logger: logger.child({ component: "outbox" }) }, bot.api);
+  life.add("outbox worker", () => outbox.stop());
+
+  // 5. Updates.
+  if (config.mode === "webhook") {
+    const url = config.WEBHOOK_URL!;
+    const secret = config.WEBHOOK_SECRET!;
+    const deduper: UpdateDeduper = redis ? new RedisDeduper(redis, config.REDIS_PREFIX) : new PostgresDeduper(db.prisma);
+    if (deduper.kind === "postgres") {
+      const prune = setInterval(() => {
+        deduper.prune().catch((e: unknown) => logger.warn({ err: String(e) }, "pruning processed updates failed"));
+      }, 60 * 60_000);
+      prune.unref();
+      life.add("prune timer", () => clearInterval(prune));
+    }
+    const web = createWebhookServer({
+      bot,
+      deduper,
+      secret,
+      path: webhookPath(url),
+      ready,
+      logger: logger.child({ component: "webhook" }),
+    });
+    let port: number;
+    try {
+      port = await web.listen(config.PORT);
+    } catch (e) {
+      throw new StartupError(`PORT: cannot listen on ${config.PORT} (${e instanceof Error ? e.message : e})`);
+    }
+    life.add("webhook server", () => web.close());
+    if (argv.includes("--set-webhook")) {
+      await bot.api.setWebhook(url, { secret_token: secret });
+      logger.info("webhook registered with Telegram (--set-webhook)");
+    }
+    logger.info({ port, path: webhookPath(url), dedupe: deduper.kind }, "webhook server listening");
+  } else {
+    await ensureNoWebhook(bot, argv.includes("--delete-webhook"), logger);
+    if (config.mode === "polling") {
+      const health = await startHealthServer(config.PORT, ready, logger);
+      if (health) life.add("health server", () => health.close());
+    }
+    const polling = startPolling(bot, logger);
+    life.add("long polling", () => polling.stop());
+  }
+
+  if (sandbox) {
+    logger.info({ url: sandbox.url }, "sandbox ready");
+    console.log(`\n  Open ${sandbox.url}  (local Telegram sandbox: pick a person, send /start)\n`);
+  }
+}
+
+const entry = process.argv[1] ? pathToFileURL(resolve(process.argv[1])).href : "";
+if (import.meta.url === entry) {
+  void main();
+}

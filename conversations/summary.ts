@@ -1,0 +1,138 @@
+// The summary: every section with its completeness, a jump back to any section, and «Сохранить»
+// (validateForSave; every error in the user's language with the section to fix).
+import type { InlineKeyboardButton } from "grammy/types";
+import { escapeHtml } from "../bot/i18n.ts";
+import { draftActions } from "./drafts.ts";
+import { btn, commit, named, ownershipLocked, subtypeName, t, type W, wcb } from "./wizard/core.ts";
+import { type ActionDef, firstOfA, type StepDef } from "./wizard/flow.ts";
+import { STEPS, type Step } from "./wizard/progress.ts";
+import { errorLines, sectionOf, validateDraft } from "./wizard/validate.ts";
+import { licencesText } from "./documents.ts";
+
+const SECTIONS = ["A", "R", "C", "D"] as const;
+type Section = (typeof SECTIONS)[number];
+
+async function summaryText(w: W, bad: ReadonlySet<Section>): Promise<string> {
+  const a = w.app;
+  const prisma = w.ctx.deps.prisma;
+  const form = a.ownershipFormCode ? await prisma.ownershipForm.findUnique({ where: { code: a.ownershipFormCode } }) : null;
+  const mark = (s: Section) => (bad.has(s) ? "⚠️" : "✅");
+  const roles = [a.asSupplier ? t(w, "role.supplier") : null, a.asCoExecutor ? t(w, "role.coexec") : null]
+    .filter(Boolean)
+    .join(", ");
+  const list = (codes: string[]) => (codes.length ? codes.map((c) => escapeHtml(subtypeName(w, c))).join("; ") : "—");
+  const d2 = a.documents.filter((d) => d.kind === "REGISTRATION").length;
+  const d3 = a.documents.filter((d) => d.kind === "POWER_OF_ATTORNEY").length;
+  const parts = [
+    t(w, "sum.title", { no: a.versionNo }),
+    `${mark("A")} <b>${t(w, "section.A")}</b>`,
+    t(w, "sum.a", {
+      nameKk: escapeHtml(a.org.nameKk),
+      nameRu: escapeHtml(a.org.nameRu),
+      bin: escapeHtml(a.org.bin),
+      ownership: form ? escapeHtml(named(w.ctx.lang, form)) : "—",
+      roles: roles || "—",
+      supplier: a.asSupplier ? list(a.supplierSubtypes) : "—",
+      coexec: a.asCoExecutor ? list(a.coExecutorSubtypes) : "—",
+      pharmacy: a.hasPharmacy === null ? "—" : t(w, a.hasPharmacy ? "yes" : "no"),
+    }),
+    `${mark("R")} <b>${t(w, "section.R")}</b>: ${a.region ? escapeHtml(named(w.ctx.lang, a.region)) : "—"}`,
+    `${mark("C")} <b>${t(w, "section.C")}</b>: ${t(w, "sum.bases", { count: a.bases.length })}`,
+    ...a.bases.map((b) =>
+      t(w, "sum.base", {
+        n: b.position,
+        address: escapeHtml(b.address),
+        subtypes: list(b.subtypes),
+      }),
+    ),
+    `${mark("D")} <b>${t(w, "section.D")}</b>`,
+    `${t(w, "d.d1_title")}\n${licencesText(w)}`,
+    t(w, "sum.d", { d2, d3 }),
+  ];
+  return parts.join("\n");
+}
+
+function jumpButtons(w: W, only?: ReadonlySet<Section>): InlineKeyboardButton[][] {
+  const rows: InlineKeyboardButton[][] = [];
+  const sections = SECTIONS.filter((s) => !only || only.has(s));
+  for (let i = 0; i < sections.length; i += 2)
+    rows.push(sections.slice(i, i + 2).map((s) => btn(t(w, `btn.jump_${s}`), wcb(w, "j", s))));
+  return rows;
+}
+
+export const steps: Partial<Record<Step, StepDef>> = {
+  SUM: {
+    async render(w) {
+      const report = await validateDraft(w.ctx.deps.prisma, w.app, w.ctx.deps.now(), Boolean(w.p.saved));
+      const bad = new Set(report.errors.map(sectionOf));
+      let text = await summaryText(w, bad);
+      if (text.length > 3500) text = `${text.slice(0, 3490)}…`;
+      text = balanceCut(text);
+      const kb = jumpButtons(w);
+      kb.push([btn(t(w, "btn.save"), wcb(w, "sv"))]);
+      kb.push([btn(t(w, "btn.later"), wcb(w, "lt"))]);
+      return { text, kb };
+    },
+  },
+};
+
+/** After a cut, drop a dangling tag or entity so the HTML stays valid. */
+function balanceCut(text: string): string {
+  let s = text.replace(/<[^>]*$/, "").replace(/&[a-z#0-9]*$/i, "");
+  const open = (s.match(/<b>/g) ?? []).length - (s.match(/<\/b>/g) ?? []).length;
+  if (open > 0) s += "</b>";
+  return s;
+}
+
+export const actions: Record<string, ActionDef> = {
+  j: {
+    steps: STEPS,
+    async run(w, [s]) {
+      const target: Record<string, Step> = {
+        A: firstOfA(ownershipLocked(w)),
+        R: "REGION",
+        C: "C_LIST",
+        D: "D2",
+      };
+      const step = target[s ?? ""];
+      if (!step) return "render";
+      const ok = await commit(w, { field: "progress", progress: { step, sum: true } });
+      return ok ? "render" : "done";
+    },
+  },
+  lt: {
+    steps: STEPS,
+    async run(w) {
+      if (w.ctx.session.awaiting?.kind === "wizard") w.ctx.session.awaiting = undefined;
+      if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
+      await w.ctx.reply(t(w, "later"), { parse_mode: "HTML" });
+      return "done";
+    },
+  },
+  sv: {
+    steps: ["SUM"],
+    async run(w) {
+      const report = await validateDraft(w.ctx.deps.prisma, w.app, w.ctx.deps.now(), Boolean(w.p.saved));
+      if (!report.ok) {
+        const lines = await errorLines(w.ctx, report.errors);
+        const bad = new Set(report.errors.map(sectionOf));
+        let text = `${t(w, "save.errors", { count: lines.length })}\n\n${lines.join("\n")}`;
+        if (text.length > 4000) text = balanceCut(`${text.slice(0, 3990)}…`);
+        if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
+        const kb = jumpButtons(w, bad);
+        await w.ctx.reply(text, { parse_mode: "HTML", reply_markup: { inline_keyboard: kb } });
+        return "done";
+      }
+      const ok = await commit(w, { field: "save", progress: { step: "SUM", saved: true, sum: true } });
+      if (!ok) return "done";
+      if (w.ctx.session.awaiting?.kind === "wizard") w.ctx.session.awaiting = undefined;
+      if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
+      const warn = report.warnings.length ? `\n\n${(await errorLines(w.ctx, report.warnings)).join("\n")}` : "";
+      await w.ctx.reply(`${t(w, "save.ok")}${warn}`, {
+        parse_mode: "HTML",
+        reply_markup: { inline_keyboard: draftActions(w.ctx, w.app) },
+      });
+      return "done";
+    },
+  },
+};

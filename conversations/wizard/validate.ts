@@ -1,0 +1,175 @@
+// «Сохранить»: build the domain's plain draft and context from the database and run validateForSave.
+// Errors come back as codes; errorLines() turns them into the user's language with the section to fix.
+import type { AppContext } from "../../bot/context.ts";
+import { escapeHtml } from "../../bot/i18n.ts";
+import {
+  type DraftApplication,
+  type SaveContext,
+  type SaveMode,
+  type ValidationReport,
+  validateForSave,
+} from "../../domain/rules.ts";
+import { OPEN_STATUSES, type DomainError } from "../../domain/types.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { DraftFull } from "./repo.ts";
+
+export function toDomainDraft(app: DraftFull, leafCodes: ReadonlySet<string>, knownCodes: ReadonlySet<string>): DraftApplication {
+  return {
+    identity: { nameKk: app.org.nameKk, nameRu: app.org.nameRu, bin: app.org.bin },
+    ownershipFormCode: app.ownershipFormCode,
+    asSupplier: app.asSupplier,
+    asCoExecutor: app.asCoExecutor,
+    supplierSubtypes: app.supplierSubtypes,
+    coExecutorSubtypes: app.coExecutorSubtypes,
+    regionCode: app.regionCode,
+    hasPharmacy: app.hasPharmacy,
+    bases: app.bases.map((b) => ({
+      address: b.address,
+      latitude: b.latitude,
+      longitude: b.longitude,
+      katoCode: b.katoCode,
+      katoIsLeaf: b.katoCode && knownCodes.has(b.katoCode) ? leafCodes.has(b.katoCode) : null,
+      sesFileId: b.sesFileId,
+      subtypes: b.subtypes,
+    })),
+    registrationFileIds: app.documents.filter((d) => d.kind === "REGISTRATION").map((d) => d.fileId),
+    powerOfAttorneyFileIds: app.documents.filter((d) => d.kind === "POWER_OF_ATTORNEY").map((d) => d.fileId),
+    licences: app.licences.map(({ licence: l }) => ({
+      id: l.id,
+      number: l.number,
+      holderBin: l.holderBin,
+      issueDate: l.issueDate,
+      licensor: l.licensor,
+      activityCode: l.activityCode,
+      category: l.category,
+      type: l.type,
+      status: l.status,
+      fetchedAt: l.fetchedAt,
+      appendices: l.appendices.map((a) => ({
+        number: a.number,
+        licenceSubtypes: a.licenceSubtypes,
+        careSubtypes: a.careSubtypes,
+        addresses: a.addresses,
+      })),
+    })),
+  };
+}
+
+export function saveMode(app: Pick<DraftFull, "versionNo">, saved: boolean): SaveMode {
+  return app.versionNo > 1 ? "MAKE_CHANGES" : saved ? "EDIT" : "CREATE";
+}
+
+/** Everything validateForSave needs, read from the database. */
+export async function validateDraft(
+  prisma: PrismaClient,
+  app: DraftFull,
+  now: Date,
+  saved: boolean,
+): Promise<ValidationReport> {
+  const katoCodes = app.bases.map((b) => b.katoCode).filter((c): c is string => !!c);
+  const [katos, subtypes, requirements, codes, forms, regions, links, files, excluded, open] = await Promise.all([
+    prisma.katoObject.findMany({ where: { code: { in: katoCodes } }, select: { code: true, isLeaf: true } }),
+    prisma.careSubtype.findMany(),
+    prisma.careSubtypeRequirement.findMany(),
+    prisma.licenceCode.findMany({ select: { code: true, parentCode: true } }),
+    prisma.ownershipForm.findMany({ select: { code: true } }),
+    prisma.region.findMany({ select: { code: true } }),
+    prisma.organisationLink.findMany({ where: { orgId: app.orgId }, select: { linkedBin: true } }),
+    prisma.storedFile.findMany({
+      where: {
+        id: {
+          in: [
+            ...app.documents.map((d) => d.fileId),
+            ...app.bases.map((b) => b.sesFileId).filter((x): x is string => !!x),
+          ],
+        },
+      },
+      select: { id: true, size: true, mimeType: true },
+    }),
+    prisma.application.findFirst({
+      where: { org: { bin: app.org.bin }, excludedAt: { not: null } },
+      orderBy: { excludedAt: "desc" },
+      select: { excludedAt: true },
+    }),
+    prisma.application.findMany({
+      where: { orgId: app.orgId, status: { in: [...OPEN_STATUSES] } },
+      select: { id: true, regionCode: true },
+    }),
+  ]);
+  const draft = toDomainDraft(
+    app,
+    new Set(katos.filter((k) => k.isLeaf).map((k) => k.code)),
+    new Set(katos.map((k) => k.code)),
+  );
+  const licenceParents: Record<string, string> = {};
+  for (const c of codes) if (c.parentCode) licenceParents[c.code] = c.parentCode;
+  const ctx: SaveContext = {
+    subtypes,
+    requirements: requirements.map((r) => ({
+      subtypeCode: r.subtypeCode,
+      asStatus: r.asStatus,
+      licenceCode: r.licenceCode,
+      condition: r.condition === "PHARMACY" ? "PHARMACY" : null,
+      ruleId: r.ruleId,
+    })),
+    licenceParents,
+    ownershipForms: forms.map((f) => f.code),
+    regions: regions.map((r) => r.code),
+    now,
+    owner: { bin: app.org.bin, linkedBins: links.map((l) => l.linkedBin) },
+    files: Object.fromEntries(files.map((f) => [f.id, { size: f.size, mimeType: f.mimeType }])),
+    mode: saveMode(app, saved),
+    previous: null,
+    applicationId: app.id,
+    lastExclusionAt: excluded?.excludedAt ?? null,
+    openApplications: open,
+  };
+  return validateForSave(draft, ctx);
+}
+
+/** "A" | "R" | "C" | "D" – the wizard section where an error is fixed. */
+export function sectionOf(e: DomainError): "A" | "R" | "C" | "D" {
+  const f = e.field ?? "";
+  if (f === "A8") return "R";
+  if (f.startsWith("A")) return "A";
+  if (f.startsWith("C")) return "C";
+  if (f.startsWith("D")) return "D";
+  return e.code === "excluded_less_than_3_years" ? "A" : "D";
+}
+
+/** One line per error, in the user's language: «Раздел …: текст». */
+export async function errorLines(ctx: AppContext, errors: DomainError[]): Promise<string[]> {
+  const subtypeNames = new Map(
+    (await ctx.deps.prisma.careSubtype.findMany()).map((s) => [s.code, ctx.lang === "kk" ? s.nameKk : s.nameRu]),
+  );
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const p = { ...(e.params ?? {}) } as Record<string, string | number>;
+    if (typeof p.subtype === "string") p.subtype = escapeHtml(subtypeNames.get(p.subtype) ?? p.subtype);
+    if (typeof p.missing === "string")
+      p.missing = escapeHtml(
+        p.missing
+          .split(",")
+          .map((c) => subtypeNames.get(c) ?? c)
+          .join("; "),
+      );
+    for (const k of ["excludedAt", "allowedFrom", "fetchedAt"])
+      if (typeof p[k] === "string") p[k] = String(p[k]).slice(0, 10);
+    const field = fieldLabel(ctx, e.field);
+    const text = ctx.t(`wizard:err.${e.code}`, { ...p, field, defaultValue: ctx.t("wizard:err.generic", { code: e.code }) });
+    const line = `• <b>${ctx.t(`wizard:section.${sectionOf(e)}`)}</b>${field ? ` (${field})` : ""}: ${text}`;
+    if (!seen.has(line)) {
+      seen.add(line);
+      lines.push(line);
+    }
+  }
+  return lines;
+}
+
+function fieldLabel(ctx: AppContext, field: string | undefined): string {
+  if (!field) return "";
+  const m = field.match(/^C\.(\d+)\.(C\d)$/);
+  if (m) return ctx.t("wizard:field.base", { n: Number(m[1]) + 1, field: ctx.t(`wizard:field.${m[2]}`) });
+  return ctx.t(`wizard:field.${field}`, { defaultValue: field });
+}

@@ -1,0 +1,54 @@
+// Database connections: PostgreSQL through @prisma/adapter-pg, or embedded PostgreSQL (PGlite) for the
+// sandbox and demos without a server (migrated and seeded on open).
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { migratePglite } from "./migrate.ts";
+
+export interface Db {
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+/** A client on a PostgreSQL server. */
+export function createPrisma(databaseUrl: string, opts: { max?: number } = {}): Db {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, ...(opts.max ? { max: opts.max } : {}) });
+  const prisma = new PrismaClient({ adapter });
+  return { prisma, close: () => prisma.$disconnect() };
+}
+
+export interface EmbeddedOptions {
+  /** Seed the demo organisations and people too (default true). */
+  demo?: boolean;
+  /** Import КАТО (default true; ~16k rows, about a second on first open, skipped when unchanged). */
+  kato?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * Embedded PostgreSQL (PGlite) stored in `dir` (or in memory with "memory://"), migrated and seeded.
+ * One process at a time may open a directory.
+ */
+export async function createEmbeddedPrisma(dir: string, opts: EmbeddedOptions = {}): Promise<Db> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const { seed } = await import("./seed.ts");
+  const log = opts.log ?? (() => {});
+  const pglite = new PGlite(dir);
+  await pglite.waitReady;
+  await migratePglite(pglite, { log });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  try {
+    await seed(prisma, { demo: opts.demo ?? true, kato: opts.kato ?? true, log });
+  } catch (e) {
+    await prisma.$disconnect().catch(() => {});
+    await pglite.close().catch(() => {});
+    throw e;
+  }
+  return {
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

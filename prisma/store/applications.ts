@@ -1,0 +1,1078 @@
+// The application store: implements the domain's repository port (domain/ports.ts) on PostgreSQL.
+//
+// Every state change is ONE transaction: the application row is locked and re-read, the pure state
+// machine decides, the row is updated `WHERE id = $1 AND version = $2` (0 rows → "stale"), the notice /
+// effects are applied, an append-only AuditEvent is written and the notifications are resolved to users
+// and written as Outbox rows (eventKey `${applicationId}:${version}:${kind}`, unique per chat). All or nothing.
+import { randomUUID } from "node:crypto";
+import type { AppSnapshot, Audience, Decide, Decision, TransitionInput } from "../../domain/contracts.ts";
+import type { ApplicationRepository, ApplyOutcome } from "../../domain/ports.ts";
+import type { Action, Actor, DecisionKind, DomainError, Result, Status } from "../../domain/types.ts";
+import { checkExclusionWait } from "../../domain/rules.ts";
+import { OPEN_STATUSES } from "../../domain/types.ts";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+
+export type Tx = Prisma.TransactionClient;
+type Db = PrismaClient | Tx;
+
+const TX_OPTIONS = { timeout: 20_000, maxWait: 10_000 } as const;
+
+/** Final statuses set `decidedAt`. */
+const FINAL: readonly Status[] = ["INCLUDED", "REJECTED", "EXCLUDED"];
+/** Notification kinds whose messages carry staff buttons (they share a stage key). */
+const STAGE_KINDS = new Set([
+  "head_approval_requested",
+  "new_for_review",
+  "returned_for_review",
+  "check_requested",
+  "approval_requested",
+]);
+
+// ───────────── snapshot ─────────────
+
+interface AppRow {
+  id: string;
+  chainId: string;
+  versionNo: number;
+  status: Status;
+  decisionKind: DecisionKind | null;
+  version: number;
+  authorId: string;
+  orgId: string;
+  regionCode: string | null;
+}
+
+async function lockApplication(tx: Tx, id: string): Promise<AppRow | null> {
+  const rows = await tx.$queryRaw<AppRow[]>`
+    SELECT id, "chainId", "versionNo", status::text AS status, "decisionKind"::text AS "decisionKind",
+           version, "authorId", "orgId", "regionCode"
+      FROM "Application" WHERE id = ${id} FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+/** The reviewer's current (not deleted) notice, newest first. */
+function currentNoticeRow(db: Db, applicationId: string) {
+  return db.notice.findFirst({
+    where: { applicationId, deletedAt: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+}
+
+async function buildSnapshot(db: Db, a: AppRow): Promise<AppSnapshot> {
+  const [notice, newer, openInChain, lastSend, lastConsent, form] = await Promise.all([
+    currentNoticeRow(db, a.id),
+    db.application.count({ where: { chainId: a.chainId, versionNo: { gt: a.versionNo } } }),
+    db.application.count({ where: { chainId: a.chainId, status: { in: [...OPEN_STATUSES] } } }),
+    db.auditEvent.findFirst({
+      where: { applicationId: a.id, toStatus: "HEAD_APPROVAL", NOT: { fromStatus: "HEAD_APPROVAL" } },
+      orderBy: { id: "desc" },
+      select: { id: true },
+    }),
+    db.auditEvent.findFirst({
+      where: { applicationId: a.id, action: "HEAD_SIGN_CONSENT" },
+      orderBy: { id: "desc" },
+      select: { id: true },
+    }),
+    db.applicationDocument.count({ where: { applicationId: a.id, kind: "APPLICATION_FORM" } }),
+  ]);
+  let checkedById: string | null = null;
+  if (notice?.sentAt) {
+    const confirm = await db.auditEvent.findFirst({
+      where: { applicationId: a.id, action: "CHECKER_CONFIRM", at: { gte: notice.sentAt } },
+      orderBy: { id: "desc" },
+      select: { actorId: true },
+    });
+    checkedById = confirm?.actorId ?? null;
+  }
+  return {
+    id: a.id,
+    status: a.status,
+    decisionKind: a.decisionKind,
+    version: a.version,
+    authorId: a.authorId,
+    orgId: a.orgId,
+    regionCode: a.regionCode,
+    activeNotice: notice
+      ? {
+          kind: notice.kind,
+          reasons: notice.reasons,
+          createdById: notice.createdById,
+          checkerIds: notice.checkerIds,
+          checkedById,
+        }
+      : null,
+    consentSigned:
+      a.status === "HEAD_APPROVAL" && !!lastConsent && (!lastSend || lastConsent.id > lastSend.id),
+    isLatestVersion: newer === 0,
+    chainHasOpenVersion: openInChain > 0,
+    formGenerated: form > 0,
+  };
+}
+
+/**
+ * What the state machine needs about an application. With `forUpdate` (inside a transaction) the row
+ * is locked until the transaction ends, so the snapshot cannot change under the caller.
+ */
+export async function loadSnapshot(
+  db: Db,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<AppSnapshot | null> {
+  let row: AppRow | null;
+  if (opts.forUpdate) row = await lockApplication(db as Tx, id);
+  else {
+    const a = await db.application.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        chainId: true,
+        versionNo: true,
+        status: true,
+        decisionKind: true,
+        version: true,
+        authorId: true,
+        orgId: true,
+        regionCode: true,
+      },
+    });
+    row = a;
+  }
+  return row ? buildSnapshot(db, row) : null;
+}
+
+// ───────────── "already decided by NAME at TIME" ─────────────
+
+export interface LastDecision {
+  userId: string | null;
+  fullName: string | null;
+  action: string | null;
+  at: Date | null;
+}
+
+/** The latest audited action on the application (who and when), for stale buttons (DECISIONS 16). */
+export async function lastDecision(db: Db, applicationId: string): Promise<LastDecision> {
+  const ev = await db.auditEvent.findFirst({ where: { applicationId }, orderBy: { id: "desc" } });
+  if (!ev) return { userId: null, fullName: null, action: null, at: null };
+  const u = ev.actorId
+    ? await db.user.findUnique({ where: { id: ev.actorId }, select: { fullName: true } })
+    : null;
+  return { userId: ev.actorId, fullName: u?.fullName ?? null, action: ev.action, at: ev.at };
+}
+
+// ───────────── applyTransition ─────────────
+
+/** T20: what the new version gets instead of the copied data (licences and bases are refreshed). */
+export interface NewVersionData {
+  licenceIds?: string[];
+  bases?: BaseInput[];
+  progress?: Prisma.InputJsonValue | null;
+  /** Author of the new version (default: the actor). */
+  authorId?: string;
+}
+
+export interface ApplyTransitionArgs {
+  applicationId: string;
+  expectedVersion: number;
+  action: Action;
+  actor: Actor;
+  input: TransitionInput;
+  decide: Decide;
+  now: Date;
+  /** Facts the store cannot compute, added to the snapshot before `decide` (e.g. draftComplete). */
+  snapshotExtras?: (snapshot: AppSnapshot, tx: Tx) => Promise<Partial<AppSnapshot>> | Partial<AppSnapshot>;
+  /** T20: refreshed data for the new version. */
+  newVersion?: NewVersionData;
+  /**
+   * Extra writes that must commit with the transition (e.g. the generated form of T4, a stored file).
+   * Runs after the state, notice, audit and outbox writes; throwing rolls everything back.
+   */
+  also?: (tx: Tx, done: { decision: Decision; version: number; newApplicationId?: string }) => Promise<void>;
+}
+
+export type ApplyTransitionResult =
+  | {
+      ok: true;
+      decision: Decision;
+      applicationId: string;
+      /** The application's version after the transition (for the next button). */
+      version: number;
+      /** T20: the new version in «Проект». */
+      newApplicationId?: string;
+      auditId: bigint;
+      outboxIds: bigint[];
+    }
+  | { ok: false; reason: "not_found" }
+  | {
+      ok: false;
+      reason: "stale";
+      currentVersion: number;
+      status: Status;
+      /** Who acted last and when ("already decided by NAME at TIME"). */
+      decidedBy: { userId: string | null; fullName: string | null } | null;
+      decidedAt: Date | null;
+      lastAction: string | null;
+    }
+  | { ok: false; reason: "denied"; errors: DomainError[] };
+
+class Abort extends Error {
+  constructor(readonly result: ApplyTransitionResult) {
+    super("transition aborted");
+  }
+}
+
+async function staleResult(db: Db, applicationId: string): Promise<ApplyTransitionResult> {
+  const a = await db.application.findUnique({
+    where: { id: applicationId },
+    select: { version: true, status: true },
+  });
+  if (!a) return { ok: false, reason: "not_found" };
+  const last = await lastDecision(db, applicationId);
+  return {
+    ok: false,
+    reason: "stale",
+    currentVersion: a.version,
+    status: a.status,
+    decidedBy: last.userId || last.fullName ? { userId: last.userId, fullName: last.fullName } : null,
+    decidedAt: last.at,
+    lastAction: last.action,
+  };
+}
+
+/**
+ * Load → decide → write, in one transaction. Returns "stale" when `expectedVersion` is not the stored
+ * version (someone acted first), "denied" with the state machine's errors, or the applied decision.
+ */
+export async function applyTransition(prisma: PrismaClient, args: ApplyTransitionArgs): Promise<ApplyTransitionResult> {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const row = await lockApplication(tx, args.applicationId);
+      if (!row) throw new Abort({ ok: false, reason: "not_found" });
+      if (row.version !== args.expectedVersion) throw new Abort(await staleResult(tx, args.applicationId));
+      let snapshot = await buildSnapshot(tx, row);
+      if (args.snapshotExtras) snapshot = { ...snapshot, ...(await args.snapshotExtras(snapshot, tx)) };
+      const decided = args.decide(snapshot, args.action, args.actor, args.input);
+      if (!decided.ok) throw new Abort({ ok: false, reason: "denied", errors: decided.errors });
+      const result = await execute(tx, row, snapshot, decided.value, args);
+      if (args.also && result.ok) {
+        await args.also(tx, {
+          decision: result.decision,
+          version: result.version,
+          newApplicationId: result.newApplicationId,
+        });
+      }
+      return result;
+    }, TX_OPTIONS);
+  } catch (e) {
+    if (e instanceof Abort) return e.result;
+    throw e;
+  }
+}
+
+/** The port of domain/ports.ts: `load` + `apply` of an already decided transition (version-checked). */
+export function createApplicationRepository(prisma: PrismaClient, clock: () => Date = () => new Date()) {
+  const repo: ApplicationRepository = {
+    load: (id) => loadSnapshot(prisma, id),
+    async apply(id, expectedVersion, decision, actor, input): Promise<Result<ApplyOutcome>> {
+      const r = await applyTransition(prisma, {
+        applicationId: id,
+        expectedVersion,
+        action: decision.action,
+        actor,
+        input,
+        now: clock(),
+        // The decision was taken on a snapshot of `expectedVersion`; the version check makes it current.
+        decide: (app) =>
+          app.status === decision.from
+            ? { ok: true, value: decision }
+            : { ok: false, errors: [{ code: "version_conflict" }] },
+      });
+      if (r.ok) return { ok: true, value: { version: r.version, newApplicationId: r.newApplicationId } };
+      if (r.reason === "not_found") return { ok: false, errors: [{ code: "not_found" }] };
+      if (r.reason === "stale")
+        return {
+          ok: false,
+          errors: [
+            {
+              code: "version_conflict",
+              params: {
+                decidedBy: r.decidedBy?.fullName ?? "",
+                decidedAt: r.decidedAt?.toISOString() ?? "",
+              },
+            },
+          ],
+        };
+      return { ok: false, errors: r.errors };
+    },
+  };
+  return repo;
+}
+
+async function execute(
+  tx: Tx,
+  row: AppRow,
+  snapshot: AppSnapshot,
+  d: Decision,
+  args: ApplyTransitionArgs,
+): Promise<ApplyTransitionResult> {
+  const { now, actor, input } = args;
+  const newVersion = row.version + 1;
+  const changes: Record<string, unknown> = { transitionId: d.transitionId ?? null, version: newVersion };
+  const notice = d.notice ? await currentNoticeRow(tx, row.id) : null;
+  let checkerIds: string[] = [];
+
+  // Chosen checkers must be checkers of the region's branch (the state machine cannot know roles).
+  if (d.notice === "send") {
+    checkerIds = [...new Set((input.checkerIds ?? []).map((s) => s.trim()).filter(Boolean))];
+    const valid = await tx.staffMembership.findMany({
+      where: { userId: { in: checkerIds }, role: "CHECKER", branch: { regionCode: row.regionCode ?? "" } },
+      select: { userId: true },
+    });
+    const ok = new Set(valid.map((v) => v.userId));
+    const bad = checkerIds.filter((id) => !ok.has(id));
+    if (bad.length)
+      throw new Abort({
+        ok: false,
+        reason: "denied",
+        errors: bad.map((userId) => ({ code: "not_a_checker", field: "checkerIds", params: { userId } })),
+      });
+    changes.checkerIds = checkerIds;
+  }
+
+  // Who to tell, resolved before a deletion removes the row.
+  const recipients = await resolveAudiences(tx, row, d, { actor, notice, checkerIds });
+  const org = await tx.organisation.findUnique({
+    where: { id: row.orgId },
+    select: { bin: true, nameKk: true, nameRu: true },
+  });
+  const actorUser = await tx.user.findUnique({ where: { id: actor.userId }, select: { fullName: true } });
+
+  // The audit row first (a deleted draft keeps it: the FK is SET NULL).
+  if (input.additionalGround) changes.additionalGround = input.additionalGround;
+  if (input.signature) changes.signature = input.signature;
+  const audit = await tx.auditEvent.create({
+    data: {
+      applicationId: row.id,
+      chainId: row.chainId,
+      actorId: actor.userId,
+      action: d.action,
+      fromStatus: row.status,
+      toStatus: d.to === "DELETED" ? null : d.to,
+      decisionKind: d.decisionKind,
+      reasons: input.reasons ?? [],
+      note: input.reasonText?.trim() || input.note?.trim() || null,
+      changes: changes as Prisma.InputJsonValue,
+      at: now,
+    },
+    select: { id: true },
+  });
+
+  let newApplicationId: string | undefined;
+  if (d.to === "DELETED") {
+    const del = await tx.application.deleteMany({ where: { id: row.id, version: row.version, status: "DRAFT" } });
+    if (del.count !== 1) throw new Abort(await staleResult(tx, row.id));
+  } else {
+    const moved = d.to !== row.status;
+    const data: Prisma.ApplicationUpdateManyMutationInput = {
+      status: d.to,
+      decisionKind: d.decisionKind,
+      version: newVersion,
+      updatedAt: now,
+    };
+    if (moved) data.statusChangedAt = now;
+    if (d.action === "HEAD_SUBMIT") data.submittedAt = now;
+    if (d.action === "HEAD_REJECT") data.headRejectReason = input.reasonText?.trim() ?? null;
+    if (moved && FINAL.includes(d.to)) data.decidedAt = now;
+    if (d.effects.recordExclusion) data.excludedAt = now;
+    const upd = await tx.application.updateMany({ where: { id: row.id, version: row.version }, data });
+    if (upd.count !== 1) throw new Abort(await staleResult(tx, row.id));
+
+    // The reviewer's notice.
+    if (d.notice === "create") {
+      const kind = d.noticeKind ?? d.decisionKind;
+      if (!kind) throw new Error(`decision ${d.action} creates a notice without a kind`);
+      await tx.notice.create({
+        data: {
+          applicationId: row.id,
+          kind,
+          reasons: (input.reasons ?? []).filter((r) => r.trim() !== ""),
+          note: input.note?.trim() || null,
+          additionalGround: input.additionalGround?.trim() || null,
+          createdById: actor.userId,
+          createdAt: now,
+        },
+      });
+    } else if (d.notice === "delete" || d.notice === "discard") {
+      if (notice) await tx.notice.update({ where: { id: notice.id }, data: { deletedAt: now } });
+    } else if (d.notice === "send") {
+      if (!notice) throw new Error(`decision ${d.action} sends a notice that does not exist`);
+      await tx.notice.update({ where: { id: notice.id }, data: { sentAt: now, checkerIds } });
+    }
+
+    // Signatures (T6 consent, T8 application, X7 exclusion notice).
+    const signed =
+      d.effects.signConsent || d.action === "HEAD_SIGN_CONSENT"
+        ? "CONSENT"
+        : d.action === "HEAD_SUBMIT"
+          ? "APPLICATION"
+          : d.action === "APPROVE_EXCLUSION"
+            ? "EXCLUSION_NOTICE"
+            : null;
+    if (signed && input.signature) {
+      await tx.signature.create({
+        data: {
+          applicationId: row.id,
+          document: signed,
+          sha256: input.signature.sha256.toLowerCase(),
+          method: input.signature.method,
+          signerId: actor.userId,
+          signedAt: now,
+        },
+      });
+    }
+
+    // T17: the earlier included / rejected versions of the chain become «Изменена».
+    if (d.effects.supersedePrevious) {
+      const older = await tx.application.findMany({
+        where: { chainId: row.chainId, id: { not: row.id }, status: { in: ["INCLUDED", "REJECTED"] } },
+        select: { id: true, status: true, version: true, decisionKind: true },
+      });
+      for (const o of older) {
+        await tx.application.update({
+          where: { id: o.id },
+          data: { status: "CHANGED", version: o.version + 1, statusChangedAt: now, updatedAt: now },
+        });
+        await tx.auditEvent.create({
+          data: {
+            applicationId: o.id,
+            chainId: row.chainId,
+            actorId: actor.userId,
+            action: "SUPERSEDED",
+            fromStatus: o.status,
+            toStatus: "CHANGED",
+            decisionKind: o.decisionKind,
+            changes: { byApplicationId: row.id },
+            at: now,
+          },
+        });
+      }
+    }
+
+    // T20: the new version in «Проект».
+    if (d.effects.newVersion) {
+      newApplicationId = await createVersionCopy(tx, row, args.newVersion ?? {}, actor.userId, now);
+    }
+  }
+
+  // Outbox rows, in the same transaction.
+  const payloadBase = {
+    applicationId: row.id,
+    chainId: row.chainId,
+    versionNo: row.versionNo,
+    version: newVersion,
+    action: d.action,
+    transitionId: d.transitionId ?? null,
+    from: row.status,
+    to: d.to,
+    decisionKind: d.decisionKind,
+    actorId: actor.userId,
+    actorName: actorUser?.fullName ?? null,
+    at: now.toISOString(),
+    orgId: row.orgId,
+    bin: org?.bin ?? null,
+    orgNameKk: org?.nameKk ?? null,
+    orgNameRu: org?.nameRu ?? null,
+    regionCode: row.regionCode,
+    reasons: input.reasons ?? (d.notice === "send" || FINAL.includes(d.to as Status) ? (notice?.reasons ?? []) : []),
+    note: input.note ?? (FINAL.includes(d.to as Status) ? (notice?.note ?? null) : null),
+    reasonText: input.reasonText ?? null,
+    additionalGround: input.additionalGround ?? notice?.additionalGround ?? null,
+    checkerIds: checkerIds.length ? checkerIds : (notice?.checkerIds ?? []),
+    noticeKind: notice?.kind ?? d.noticeKind ?? null,
+  };
+  const stageKey = `${row.id}:${newVersion}`;
+  const rows: Prisma.OutboxCreateManyInput[] = [];
+  const seen = new Set<string>();
+  for (const r of recipients) {
+    const eventKey = `${row.id}:${newVersion}:${r.kind}`;
+    const k = `${eventKey}|${r.telegramId}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    rows.push({
+      eventKey,
+      chatId: r.telegramId,
+      userId: r.userId,
+      applicationId: row.id,
+      stageKey: STAGE_KINDS.has(r.kind) ? stageKey : null,
+      kind: r.kind,
+      payload: { ...payloadBase, audience: r.audience, stageStatus: d.to } as Prisma.InputJsonValue,
+    });
+  }
+  const outbox = rows.length
+    ? await tx.outbox.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } })
+    : [];
+
+  return {
+    ok: true,
+    decision: d,
+    applicationId: row.id,
+    version: newVersion,
+    newApplicationId,
+    auditId: audit.id,
+    outboxIds: outbox.map((o) => o.id),
+  };
+}
+
+interface Recipient {
+  audience: Audience;
+  kind: string;
+  userId: string;
+  telegramId: bigint;
+}
+
+async function resolveAudiences(
+  tx: Tx,
+  row: AppRow,
+  d: Decision,
+  ctx: { actor: Actor; notice: { createdById: string; checkerIds: string[] } | null; checkerIds: string[] },
+): Promise<Recipient[]> {
+  const out: Recipient[] = [];
+  const staff = (role: "REVIEWER" | "CHECKER" | "APPROVER" | "MANAGER") =>
+    row.regionCode
+      ? tx.staffMembership
+          .findMany({ where: { role, branch: { regionCode: row.regionCode } }, select: { userId: true } })
+          .then((m) => m.map((x) => x.userId))
+      : Promise.resolve([] as string[]);
+  for (const intent of d.notify) {
+    let ids: string[] = [];
+    switch (intent.audience) {
+      case "AUTHOR":
+        ids = [row.authorId];
+        break;
+      case "HEADS":
+        ids = (
+          await tx.orgMembership.findMany({
+            where: { orgId: row.orgId, role: { in: ["HEAD", "HEAD_ATTORNEY"] } },
+            select: { userId: true },
+          })
+        ).map((m) => m.userId);
+        break;
+      case "BRANCH_REVIEWERS":
+        ids = await staff("REVIEWER");
+        break;
+      case "BRANCH_APPROVERS":
+        ids = await staff("APPROVER");
+        break;
+      case "BRANCH_MANAGERS":
+        ids = await staff("MANAGER");
+        break;
+      case "NOTICE_AUTHOR":
+        ids = ctx.notice ? [ctx.notice.createdById] : [];
+        break;
+      case "CHOSEN_CHECKERS":
+        ids = ctx.checkerIds.length ? ctx.checkerIds : (ctx.notice?.checkerIds ?? []);
+        break;
+    }
+    // The actor sees the result of their own action in the chat: no status push to them.
+    if (intent.kind === "status_changed") ids = ids.filter((id) => id !== ctx.actor.userId);
+    if (!ids.length) continue;
+    const users = await tx.user.findMany({
+      where: { id: { in: [...new Set(ids)] } },
+      select: { id: true, telegramId: true },
+      orderBy: { telegramId: "asc" },
+    });
+    for (const u of users) out.push({ audience: intent.audience, kind: intent.kind, userId: u.id, telegramId: u.telegramId });
+  }
+  return out;
+}
+
+async function createVersionCopy(
+  tx: Tx,
+  row: AppRow,
+  data: NewVersionData,
+  actorId: string,
+  now: Date,
+): Promise<string> {
+  const old = await tx.application.findUniqueOrThrow({
+    where: { id: row.id },
+    include: {
+      bases: { orderBy: { position: "asc" } },
+      documents: { orderBy: { createdAt: "asc" } },
+      licences: true,
+    },
+  });
+  const max = await tx.application.aggregate({ where: { chainId: row.chainId }, _max: { versionNo: true } });
+  const id = randomUUID();
+  const bases =
+    data.bases ??
+    old.bases.map((b) => ({
+      address: b.address,
+      latitude: b.latitude,
+      longitude: b.longitude,
+      katoCode: b.katoCode,
+      sesFileId: b.sesFileId,
+      subtypes: b.subtypes,
+    }));
+  const licenceIds = data.licenceIds ?? old.licences.map((l) => l.licenceId);
+  await tx.application.create({
+    data: {
+      id,
+      chainId: old.chainId,
+      versionNo: (max._max.versionNo ?? old.versionNo) + 1,
+      previousId: old.id,
+      orgId: old.orgId,
+      authorId: data.authorId ?? actorId,
+      regionCode: old.regionCode,
+      status: "DRAFT",
+      version: 1,
+      ownershipFormCode: old.ownershipFormCode,
+      asSupplier: old.asSupplier,
+      asCoExecutor: old.asCoExecutor,
+      supplierSubtypes: old.supplierSubtypes,
+      coExecutorSubtypes: old.coExecutorSubtypes,
+      hasPharmacy: old.hasPharmacy,
+      progress: data.progress ?? undefined,
+      createdAt: now,
+      updatedAt: now,
+      statusChangedAt: now,
+      bases: { create: bases.map((b, i) => baseCreate(b, i)) },
+      documents: {
+        create: old.documents
+          .filter((doc) => doc.kind === "REGISTRATION" || doc.kind === "POWER_OF_ATTORNEY")
+          .map((doc) => ({ kind: doc.kind, fileId: doc.fileId, createdAt: doc.createdAt })),
+      },
+      licences: { create: [...new Set(licenceIds)].map((licenceId) => ({ licenceId })) },
+    },
+  });
+  await tx.auditEvent.create({
+    data: {
+      applicationId: id,
+      chainId: old.chainId,
+      actorId,
+      action: "CREATE_VERSION",
+      fromStatus: null,
+      toStatus: "DRAFT",
+      changes: { fromApplicationId: old.id, fromVersionNo: old.versionNo },
+      at: now,
+    },
+  });
+  return id;
+}
+
+// ───────────── drafts ─────────────
+
+/** A production base as written by the wizard (position = order in the list). */
+export interface BaseInput {
+  address: string;
+  latitude?: number | null;
+  longitude?: number | null;
+  katoCode?: string | null;
+  sesFileId?: string | null;
+  subtypes?: string[];
+}
+
+function baseCreate(b: BaseInput, i: number) {
+  return {
+    position: i + 1,
+    address: b.address,
+    latitude: b.latitude ?? null,
+    longitude: b.longitude ?? null,
+    katoCode: b.katoCode ?? null,
+    sesFileId: b.sesFileId ?? null,
+    subtypes: b.subtypes ?? [],
+  };
+}
+
+/** The editable fields of a draft (SPEC §3.3 A4–A9, C, D). Arrays replace the stored ones. */
+export interface DraftPatch {
+  ownershipFormCode?: string | null;
+  asSupplier?: boolean;
+  asCoExecutor?: boolean;
+  supplierSubtypes?: string[];
+  coExecutorSubtypes?: string[];
+  regionCode?: string | null;
+  hasPharmacy?: boolean | null;
+  /** Wizard position and other UI state (not audited). */
+  progress?: Prisma.InputJsonValue | null;
+  formFileId?: string | null;
+  bases?: BaseInput[];
+  licenceIds?: string[];
+  /** Replace the documents of these kinds (D2 REGISTRATION, D3 POWER_OF_ATTORNEY, APPLICATION_FORM …). */
+  documents?: { kind: "REGISTRATION" | "POWER_OF_ATTORNEY" | "CONSENT" | "APPLICATION_FORM"; fileIds: string[] }[];
+}
+
+const SCALAR_FIELDS = [
+  "ownershipFormCode",
+  "asSupplier",
+  "asCoExecutor",
+  "supplierSubtypes",
+  "coExecutorSubtypes",
+  "regionCode",
+  "hasPharmacy",
+  "formFileId",
+] as const;
+
+export type DraftWriteResult =
+  | { ok: true; id: string; version: number }
+  | { ok: false; reason: "not_found" | "not_draft" | "stale" }
+  | {
+      ok: false;
+      reason: "excluded_recently";
+      /** G6 / DECISIONS 7: the domain's "excluded_less_than_3_years" error (params excludedAt, allowedFrom). */
+      errors: DomainError[];
+    }
+  | {
+      ok: false;
+      reason: "open_in_region";
+      /** DECISIONS 8: the open application of the organisation in that region. */
+      open: OpenApplication;
+    };
+
+export interface OpenApplication {
+  id: string;
+  status: Status;
+  versionNo: number;
+  createdAt: Date;
+}
+
+/** Serialises "one open application per organisation and region" checks (DECISIONS 8). */
+async function lockOrgRegion(tx: Tx, orgId: string, regionCode: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`open-app:${orgId}:${regionCode}`}))`;
+}
+
+/** DECISIONS 8: the organisation's open application (any status before a final one) in the region. */
+export async function findOpenInRegion(
+  db: Db,
+  orgId: string,
+  regionCode: string,
+  exceptId?: string,
+): Promise<OpenApplication | null> {
+  return db.application.findFirst({
+    where: {
+      orgId,
+      regionCode,
+      status: { in: [...OPEN_STATUSES] },
+      ...(exceptId ? { id: { not: exceptId } } : {}),
+    },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, status: true, versionNo: true, createdAt: true },
+  });
+}
+
+/** DECISIONS 7: the latest exclusion of the BIN/IIN in any region (for the 3-year rule). */
+export async function lastExclusion(
+  db: Db,
+  bin: string,
+): Promise<{ applicationId: string; excludedAt: Date; regionCode: string | null } | null> {
+  const a = await db.application.findFirst({
+    where: { org: { bin }, excludedAt: { not: null } },
+    orderBy: { excludedAt: "desc" },
+    select: { id: true, excludedAt: true, regionCode: true },
+  });
+  return a?.excludedAt ? { applicationId: a.id, excludedAt: a.excludedAt, regionCode: a.regionCode } : null;
+}
+
+export interface CreateDraftArgs extends Omit<DraftPatch, "documents"> {
+  orgId: string;
+  authorId: string;
+  now: Date;
+  documents?: DraftPatch["documents"];
+}
+
+/** T1: a new application in «Проект» (its own chain, version 1) + audit "CREATE". */
+export async function createDraft(prisma: PrismaClient, args: CreateDraftArgs): Promise<DraftWriteResult> {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      // G6 / DECISIONS 7: no new application within 3 years of an exclusion of the same BIN/IIN.
+      const org = await tx.organisation.findUnique({ where: { id: args.orgId }, select: { bin: true } });
+      if (!org) throw new DraftAbort({ ok: false, reason: "not_found" });
+      const excluded = await lastExclusion(tx, org.bin);
+      const wait = checkExclusionWait(excluded?.excludedAt ?? null, args.now);
+      if (wait.length) throw new DraftAbort({ ok: false, reason: "excluded_recently", errors: wait });
+      if (args.regionCode) {
+        await lockOrgRegion(tx, args.orgId, args.regionCode);
+        const open = await findOpenInRegion(tx, args.orgId, args.regionCode);
+        if (open) throw new DraftAbort({ ok: false, reason: "open_in_region", open });
+      }
+      const id = randomUUID();
+      await tx.application.create({
+        data: {
+          id,
+          chainId: id,
+          orgId: args.orgId,
+          authorId: args.authorId,
+          regionCode: args.regionCode ?? null,
+          ownershipFormCode: args.ownershipFormCode ?? null,
+          asSupplier: args.asSupplier ?? false,
+          asCoExecutor: args.asCoExecutor ?? false,
+          supplierSubtypes: args.supplierSubtypes ?? [],
+          coExecutorSubtypes: args.coExecutorSubtypes ?? [],
+          hasPharmacy: args.hasPharmacy ?? null,
+          progress: args.progress ?? undefined,
+          formFileId: args.formFileId ?? null,
+          createdAt: args.now,
+          updatedAt: args.now,
+          statusChangedAt: args.now,
+          bases: { create: (args.bases ?? []).map((b, i) => baseCreate(b, i)) },
+          licences: { create: [...new Set(args.licenceIds ?? [])].map((licenceId) => ({ licenceId })) },
+          documents: {
+            create: (args.documents ?? []).flatMap((d) => d.fileIds.map((fileId) => ({ kind: d.kind, fileId }))),
+          },
+        },
+      });
+      await tx.auditEvent.create({
+        data: {
+          applicationId: id,
+          chainId: id,
+          actorId: args.authorId,
+          action: "CREATE",
+          toStatus: "DRAFT",
+          changes: { transitionId: "T1" },
+          at: args.now,
+        },
+      });
+      return { ok: true as const, id, version: 1 };
+    }, TX_OPTIONS);
+  } catch (e) {
+    if (e instanceof DraftAbort) return e.result;
+    throw e;
+  }
+}
+
+class DraftAbort extends Error {
+  constructor(readonly result: DraftWriteResult) {
+    super("draft write aborted");
+  }
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * T2: write part of a draft: `UPDATE … WHERE id AND version AND status = DRAFT`, version + 1, and an audit
+ * row "EDIT" listing the changed fields with old and new values (progress-only writes are not audited).
+ */
+export async function updateDraft(
+  prisma: PrismaClient,
+  id: string,
+  expectedVersion: number,
+  patch: DraftPatch,
+  opts: { actorId: string; now: Date },
+): Promise<DraftWriteResult> {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const cur = await tx.application.findUnique({
+        where: { id },
+        include: {
+          bases: { orderBy: { position: "asc" } },
+          licences: true,
+          documents: { orderBy: { createdAt: "asc" } },
+        },
+      });
+      if (!cur) throw new DraftAbort({ ok: false, reason: "not_found" });
+      if (cur.status !== "DRAFT") throw new DraftAbort({ ok: false, reason: "not_draft" });
+      if (cur.version !== expectedVersion) throw new DraftAbort({ ok: false, reason: "stale" });
+
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      const data: Prisma.ApplicationUpdateManyMutationInput = {};
+      for (const f of SCALAR_FIELDS) {
+        if (patch[f] === undefined) continue;
+        const to = patch[f];
+        const from = cur[f];
+        if (!same(from, to)) {
+          changes[f] = { from, to };
+          (data as Record<string, unknown>)[f] = to;
+        }
+      }
+      if (patch.progress !== undefined) data.progress = patch.progress === null ? Prisma.DbNull : patch.progress;
+      if (patch.regionCode && patch.regionCode !== cur.regionCode) {
+        await lockOrgRegion(tx, cur.orgId, patch.regionCode);
+        const open = await findOpenInRegion(tx, cur.orgId, patch.regionCode, cur.id);
+        if (open) throw new DraftAbort({ ok: false, reason: "open_in_region", open });
+      }
+      const upd = await tx.application.updateMany({
+        where: { id, version: expectedVersion, status: "DRAFT" },
+        data: { ...data, version: expectedVersion + 1, updatedAt: opts.now },
+      });
+      if (upd.count !== 1) throw new DraftAbort({ ok: false, reason: "stale" });
+
+      if (patch.bases) {
+        const before = cur.bases.map(({ address, latitude, longitude, katoCode, sesFileId, subtypes }) => ({
+          address,
+          latitude,
+          longitude,
+          katoCode,
+          sesFileId,
+          subtypes,
+        }));
+        const after = patch.bases.map((b, i) => {
+          const { position: _p, ...rest } = baseCreate(b, i);
+          return rest;
+        });
+        if (!same(before, after)) {
+          changes.bases = { from: before, to: after };
+          await tx.productionBase.deleteMany({ where: { applicationId: id } });
+          await tx.productionBase.createMany({
+            data: patch.bases.map((b, i) => ({ applicationId: id, ...baseCreate(b, i) })),
+          });
+        }
+      }
+      if (patch.licenceIds) {
+        const before = cur.licences.map((l) => l.licenceId).sort();
+        const after = [...new Set(patch.licenceIds)].sort();
+        if (!same(before, after)) {
+          changes.licenceIds = { from: before, to: after };
+          await tx.applicationLicence.deleteMany({ where: { applicationId: id } });
+          await tx.applicationLicence.createMany({ data: after.map((licenceId) => ({ applicationId: id, licenceId })) });
+        }
+      }
+      for (const doc of patch.documents ?? []) {
+        const before = cur.documents.filter((x) => x.kind === doc.kind).map((x) => x.fileId);
+        if (same(before, doc.fileIds)) continue;
+        changes[`documents.${doc.kind}`] = { from: before, to: doc.fileIds };
+        await tx.applicationDocument.deleteMany({ where: { applicationId: id, kind: doc.kind } });
+        await tx.applicationDocument.createMany({
+          data: doc.fileIds.map((fileId) => ({ applicationId: id, kind: doc.kind, fileId })),
+        });
+      }
+      if (Object.keys(changes).length > 0) {
+        await tx.auditEvent.create({
+          data: {
+            applicationId: id,
+            chainId: cur.chainId,
+            actorId: opts.actorId,
+            action: "EDIT",
+            fromStatus: "DRAFT",
+            toStatus: "DRAFT",
+            changes: { transitionId: "T2", fields: Object.keys(changes), diff: changes } as Prisma.InputJsonValue,
+            at: opts.now,
+          },
+        });
+      }
+      return { ok: true as const, id, version: expectedVersion + 1 };
+    }, TX_OPTIONS);
+  } catch (e) {
+    if (e instanceof DraftAbort) return e.result;
+    throw e;
+  }
+}
+
+/** T3 through the state machine (role «Поставщик мед.услуг», confirmation): the audit row stays. */
+export function deleteDraft(
+  prisma: PrismaClient,
+  args: { applicationId: string; expectedVersion: number; actor: Actor; decide: Decide; now: Date },
+): Promise<ApplyTransitionResult> {
+  return applyTransition(prisma, { ...args, action: "DELETE", input: { confirmed: true } });
+}
+
+/** Record a generated document (T4 «Заявка о включении», consent PDF, notice) without a version bump. */
+export async function addGeneratedDocument(
+  db: Db,
+  args: { applicationId: string; kind: "APPLICATION_FORM" | "CONSENT" | "NOTICE"; fileId: string; now: Date },
+) {
+  return db.applicationDocument.create({
+    data: { applicationId: args.applicationId, kind: args.kind, fileId: args.fileId, createdAt: args.now },
+  });
+}
+
+// ───────────── lists and queues ─────────────
+
+export interface Cursor {
+  at: Date;
+  id: string;
+}
+
+export const listSelect = {
+  id: true,
+  chainId: true,
+  versionNo: true,
+  orgId: true,
+  regionCode: true,
+  status: true,
+  decisionKind: true,
+  version: true,
+  statusChangedAt: true,
+  createdAt: true,
+  submittedAt: true,
+  authorId: true,
+} as const satisfies Prisma.ApplicationSelect;
+
+export type ApplicationListItem = Prisma.ApplicationGetPayload<{ select: typeof listSelect }>;
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back to get the next page; null at the end. */
+  next: Cursor | null;
+}
+
+function page(items: ApplicationListItem[], limit: number): Page<ApplicationListItem> {
+  const more = items.length > limit;
+  const slice = more ? items.slice(0, limit) : items;
+  const last = slice[slice.length - 1];
+  return { items: slice, next: more && last ? { at: last.statusChangedAt, id: last.id } : null };
+}
+
+/**
+ * The supplier's applications, newest status change first (index Application(orgId, statusChangedAt)).
+ * Keyset pagination on (statusChangedAt, id).
+ */
+export async function listForOrg(
+  db: Db,
+  orgId: string,
+  opts: { limit?: number; after?: Cursor | null; statuses?: Status[]; regionCode?: string } = {},
+): Promise<Page<ApplicationListItem>> {
+  const limit = opts.limit ?? 10;
+  const c = opts.after;
+  const items = await db.application.findMany({
+    where: {
+      orgId,
+      ...(opts.statuses ? { status: { in: opts.statuses } } : {}),
+      ...(opts.regionCode ? { regionCode: opts.regionCode } : {}),
+      ...(c ? { OR: [{ statusChangedAt: { lt: c.at } }, { statusChangedAt: c.at, id: { lt: c.id } }] } : {}),
+    },
+    orderBy: [{ statusChangedAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: listSelect,
+  });
+  return page(items, limit);
+}
+
+/**
+ * A branch's work queue: the region's applications in the given statuses, oldest status change first
+ * (index Application(regionCode, status, statusChangedAt)). Keyset pagination on (statusChangedAt, id).
+ */
+export async function staffQueue(
+  db: Db,
+  regionCode: string,
+  statuses: Status[],
+  opts: { limit?: number; after?: Cursor | null; decisionKind?: DecisionKind } = {},
+): Promise<Page<ApplicationListItem>> {
+  const limit = opts.limit ?? 10;
+  const c = opts.after;
+  const items = await db.application.findMany({
+    where: {
+      regionCode,
+      status: { in: statuses },
+      ...(opts.decisionKind ? { decisionKind: opts.decisionKind } : {}),
+      ...(c ? { OR: [{ statusChangedAt: { gt: c.at } }, { statusChangedAt: c.at, id: { gt: c.id } }] } : {}),
+    },
+    orderBy: [{ statusChangedAt: "asc" }, { id: "asc" }],
+    take: limit + 1,
+    select: listSelect,
+  });
+  return page(items, limit);
+}
+
+/** Counts per status in a region (queue badges). */
+export async function queueCounts(db: Db, regionCode: string): Promise<Partial<Record<Status, number>>> {
+  const rows = await db.application.groupBy({ by: ["status"], where: { regionCode }, _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
+}
+
+/** «Просмотр версий»: all versions of a chain, oldest first. */
+export function listVersions(db: Db, chainId: string) {
+  return db.application.findMany({ where: { chainId }, orderBy: { versionNo: "asc" }, select: listSelect });
+}
+
+/** The audit trail of an application (or of its whole chain), oldest first. */
+export function auditTrail(db: Db, where: { applicationId: string } | { chainId: string }) {
+  return db.auditEvent.findMany({ where, orderBy: { id: "asc" } });
+}

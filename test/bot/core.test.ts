@@ -1,0 +1,199 @@
+// The bot core: language choice, /language, /menu per role, /cancel, /help, commands, error handling, fallback.
+import { GrammyError } from "grammy";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { classifyApiError, commandList } from "../../bot/createBot.ts";
+import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
+import { createTestDb, type TestDb } from "../helpers/db.ts";
+
+let db: TestDb;
+let h: Harness;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  h = await createHarness({ prisma: db.prisma });
+});
+afterAll(async () => {
+  await h?.close();
+  await db?.drop();
+});
+
+const limitsOk = () => expect(telegramLimitViolations(h.calls)).toEqual([]);
+
+describe("language", () => {
+  it("asks for the language at the first /start and saves the choice", async () => {
+    const u = h.user(700001);
+    const out = await u.send("/start");
+    expect(u.texts(out)).toEqual(["Выберите язык / Тілді таңдаңыз"]);
+    expect(u.buttons().map((b) => b.data)).toEqual(["lang:kk", "lang:ru"]);
+    const after = await u.press("lang:kk");
+    expect(u.texts(after).join("\n")).toContain("Интерфейс тілі: қазақ тілі.");
+    expect(u.texts(after).join("\n")).toContain("Сәлеметсіз бе!");
+    const user = await db.prisma.user.findUnique({ where: { telegramId: 700001n } });
+    expect(user?.language).toBe("kk");
+    limitsOk();
+  });
+
+  it("keeps asking for the language until one is chosen, whatever is sent", async () => {
+    const u = h.user(700002);
+    const out = await u.send("привет");
+    expect(u.texts(out)).toEqual(["Выберите язык / Тілді таңдаңыз"]);
+    const out2 = await u.sendSticker();
+    expect(u.texts(out2)).toEqual(["Выберите язык / Тілді таңдаңыз"]);
+    limitsOk();
+  });
+
+  it("/language switches the language at any time and stores it in User.language", async () => {
+    const u = h.user(100001); // demo supplier admin, Russian
+    await u.send("/language");
+    const out = await u.press("lang:kk");
+    expect(u.texts(out)[0]).toBe("Интерфейс тілі: қазақ тілі.");
+    expect((await db.prisma.user.findUnique({ where: { telegramId: 100001n } }))?.language).toBe("kk");
+    const menu = await u.send("/menu");
+    expect(u.texts(menu)[0]).toContain("Басты мәзір");
+    await u.press("lang:ru");
+    expect((await db.prisma.user.findUnique({ where: { telegramId: 100001n } }))?.language).toBe("ru");
+    limitsOk();
+  });
+});
+
+describe("main menu per role", () => {
+  it("shows the supplier admin licences, new application, applications and services", async () => {
+    const u = h.user(100001);
+    await u.send("/menu");
+    const labels = u.buttons().map((b) => b.text);
+    expect(labels).toEqual(
+      expect.arrayContaining(["Мои электронные лицензии", "Создать заявку", "Мои заявки", "Государственные услуги"]),
+    );
+    expect(labels).not.toContain("Очередь заявок");
+    expect(labels).not.toContain("Заявки на подписание");
+    limitsOk();
+  });
+
+  it("shows the head applications awaiting signature (in Kazakh)", async () => {
+    const u = h.user(100002);
+    await u.send("/menu");
+    const labels = u.buttons().map((b) => b.text);
+    expect(labels).toContain("Қол қоюға арналған өтінімдер");
+    expect(labels).not.toContain("Өтінім құру");
+    limitsOk();
+  });
+
+  it("shows Fund staff the queue", async () => {
+    const u = h.user(100003);
+    await u.send("/menu");
+    const labels = u.buttons().map((b) => b.text);
+    expect(labels).toContain("Очередь заявок");
+    expect(labels).not.toContain("Мои электронные лицензии");
+    limitsOk();
+  });
+
+  it("tells a user without roles how to get access", async () => {
+    const u = h.user(700003);
+    await u.send("/start");
+    await u.press("lang:ru");
+    const out = await u.send("/menu");
+    expect(u.texts(out)[0]).toContain("ссылку-приглашение");
+    limitsOk();
+  });
+});
+
+describe("/cancel, /help, /services", () => {
+  it("/cancel clears the awaited answer and returns to the menu", async () => {
+    const u = h.user(700004);
+    await u.send("/start");
+    await u.press("lang:ru");
+    const code = `cancel${Date.now()}`;
+    await db.prisma.invite.create({
+      data: {
+        code,
+        orgRoles: ["SUPPLIER"],
+        orgId: (await db.prisma.organisation.findFirstOrThrow()).id,
+        expiresAt: new Date(Date.now() + 86400_000),
+      },
+    });
+    const out = await u.send(`/start ${code}`);
+    expect(u.texts(out).join("\n")).toContain("фамилию, имя");
+    const c = await u.send("/cancel");
+    expect(u.texts(c)[0]).toBe("Действие отменено.");
+    const after = await u.send("Иванов Иван");
+    expect(u.texts(after)[0]).toBe("Пожалуйста, пользуйтесь кнопками меню.");
+    limitsOk();
+  });
+
+  it("/help lists the commands of the user's roles in the user's language", async () => {
+    const kk = h.user(100002);
+    const out = await kk.send("/help");
+    expect(kk.texts(out)[0]).toContain("Анықтама");
+    expect(kk.texts(out)[0]).toContain("/sign");
+    const ru = h.user(100001);
+    const out2 = await ru.send("/help");
+    expect(ru.texts(out2)[0]).toContain("/licences");
+    expect(ru.texts(out2)[0]).not.toContain("/queue");
+    limitsOk();
+  });
+
+  it("/services gives the licensing services guidance without invented deadlines", async () => {
+    const u = h.user(100001);
+    const out = await u.send("/services");
+    expect(u.texts(out)[0]).toContain("www.elicense.kz");
+    limitsOk();
+  });
+});
+
+describe("bad input and errors", () => {
+  it("answers a forged or stale button in the user's language", async () => {
+    const ru = h.user(100001);
+    const out = await ru.press("zz:forged");
+    const ans = out.find((c) => c.method === "answerCallbackQuery");
+    expect(ans?.payload.text).toBe("Эта кнопка устарела или недоступна. Откройте /menu.");
+    const kk = h.user(100002);
+    const out2 = await kk.press("hd.s:garbage@x");
+    expect(out2.find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain("Бұл түйме ескірген");
+    limitsOk();
+  });
+
+  it("answers a sticker, an unknown command and free text with a clear message", async () => {
+    const u = h.user(100001);
+    expect(u.texts(await u.sendSticker())[0]).toBe("Такие сообщения бот не обрабатывает. Пользуйтесь кнопками меню.");
+    expect(u.texts(await u.send("/nonsense"))[0]).toBe("Такой команды нет. Список команд: /help.");
+    expect(u.texts(await u.send("хочу лицензию"))[0]).toBe("Пожалуйста, пользуйтесь кнопками меню.");
+    limitsOk();
+  });
+
+  it("treats 403 (blocked by the user) as unreachable and harmless 400s as ignorable", () => {
+    const blocked = new GrammyError("x", { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }, "sendMessage", {});
+    const same = new GrammyError("x", { ok: false, error_code: 400, description: "Bad Request: message is not modified" }, "editMessageText", {});
+    const other = new GrammyError("x", { ok: false, error_code: 400, description: "Bad Request: can't parse entities" }, "sendMessage", {});
+    expect(classifyApiError(blocked)).toBe("blocked");
+    expect(classifyApiError(same)).toBe("harmless");
+    expect(classifyApiError(other)).toBe("other");
+  });
+
+  it("does not try to answer a user who blocked the bot", async () => {
+    const h2 = await createHarness({
+      prisma: db.prisma,
+      answer: (method) => (method === "sendMessage" ? undefined : undefined),
+    });
+    // make every sendMessage fail with 403
+    const api = h2.bot.api;
+    api.config.use((prev, method, payload, signal) => {
+      if (method === "sendMessage") {
+        throw new GrammyError("blocked", { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }, method, payload);
+      }
+      return prev(method, payload, signal);
+    });
+    const u = h2.user(100001);
+    await expect(u.send("/menu")).resolves.toBeDefined();
+    await h2.close();
+  });
+
+  it("has the command list in both languages and sets it for kk, ru and the default", async () => {
+    const { setCommands } = await import("../../bot/createBot.ts");
+    const m = h.mark();
+    await setCommands(h.bot.api);
+    const calls = h.since(m).filter((c) => c.method === "setMyCommands");
+    expect(calls.map((c) => c.payload.language_code)).toEqual([undefined, "kk", "ru"]);
+    expect(commandList("kk").find((c) => c.command === "help")?.description).toBe("Анықтама");
+    expect(commandList("ru").every((c) => c.description.length > 0 && c.description.length <= 256)).toBe(true);
+  });
+});

@@ -1,0 +1,142 @@
+// Onboarding by one-time invite deep link: org roles and Fund staff, in both languages; used/expired/unknown codes.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
+import { createTestDb, type TestDb } from "../helpers/db.ts";
+
+let db: TestDb;
+let h: Harness;
+let polyclinic: { id: string; bin: string; nameRu: string; nameKk: string };
+let seq = 0;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  h = await createHarness({ prisma: db.prisma });
+  polyclinic = await db.prisma.organisation.findUniqueOrThrow({ where: { bin: "100140001231" } });
+});
+afterAll(async () => {
+  await h?.close();
+  await db?.drop();
+});
+
+const limitsOk = () => expect(telegramLimitViolations(h.calls)).toEqual([]);
+
+async function invite(data: {
+  org?: boolean;
+  branchId?: string;
+  orgRoles?: ("SUPPLIER" | "ORG_ADMIN" | "HEAD" | "HEAD_ATTORNEY")[];
+  staffRoles?: ("REVIEWER" | "CHECKER" | "APPROVER" | "MANAGER")[];
+  fullName?: string;
+  expiresInMs?: number;
+}) {
+  const code = `inv${Date.now().toString(36)}${seq++}`;
+  await db.prisma.invite.create({
+    data: {
+      code,
+      orgId: data.org ? polyclinic.id : null,
+      branchId: data.branchId ?? null,
+      orgRoles: data.orgRoles ?? [],
+      staffRoles: data.staffRoles ?? [],
+      fullName: data.fullName ?? null,
+      expiresAt: new Date(Date.now() + (data.expiresInMs ?? 86400_000)),
+    },
+  });
+  return code;
+}
+
+describe("invite deep link", () => {
+  it("onboards a supplier admin: language first, then organisation with checked BIN, roles, full name, menu", async () => {
+    const code = await invite({ org: true, orgRoles: ["SUPPLIER", "ORG_ADMIN"] });
+    const u = h.user(710001);
+    const first = await u.send(`/start ${code}`);
+    expect(u.texts(first)).toEqual(["Выберите язык / Тілді таңдаңыз"]);
+    const out = await u.press("lang:ru");
+    const text = u.texts(out).join("\n");
+    expect(text).toContain("Приглашение принято.");
+    expect(text).toContain(polyclinic.nameRu);
+    expect(text).toContain("БИН/ИИН: 100140001231");
+    expect(text).toContain("БИН/ИИН проверен");
+    expect(text).toContain("Поставщик, Администратор организации");
+    expect(text).toContain("фамилию, имя и отчество");
+    // a sticker where the name is expected
+    expect(u.texts(await u.sendSticker())[0]).toBe("Пожалуйста, отправьте ФИО текстом.");
+    expect(u.texts(await u.send("x"))[0]).toContain("Не похоже на ФИО");
+    const saved = await u.send("Иванова Мария Петровна");
+    expect(u.texts(saved)[0]).toBe("Спасибо, Иванова Мария Петровна! Данные сохранены.");
+    expect(u.buttons().map((b) => b.text)).toContain("Мои электронные лицензии");
+    const user = await db.prisma.user.findUniqueOrThrow({
+      where: { telegramId: 710001n },
+      include: { orgRoles: true },
+    });
+    expect(user.fullName).toBe("Иванова Мария Петровна");
+    expect(user.orgRoles.map((r) => r.role).sort()).toEqual(["ORG_ADMIN", "SUPPLIER"]);
+    const inv = await db.prisma.invite.findUniqueOrThrow({ where: { code } });
+    expect(inv.usedByUserId).toBe(user.id);
+    limitsOk();
+  });
+
+  it("onboards Fund staff in Kazakh with the branch and the name from the invite", async () => {
+    const code = await invite({ branchId: "BR-ASTANA", staffRoles: ["REVIEWER", "CHECKER"], fullName: "Асқар Бекұлы" });
+    const u = h.user(710002);
+    await u.send("/start");
+    await u.press("lang:kk");
+    const out = await u.send(`/start ${code}`);
+    const text = u.texts(out).join("\n");
+    expect(text).toContain("Шақыру қабылданды.");
+    expect(text).toContain("Қор филиалы:");
+    expect(text).toContain("ДҚ өтінімдерін қараушы, ДҚ өтінімдерін тексеруші");
+    expect(text).toContain("Басты мәзір");
+    expect(u.buttons().map((b) => b.text)).toContain("Өтінімдер кезегі");
+    const roles = await db.prisma.staffMembership.findMany({
+      where: { user: { telegramId: 710002n } },
+    });
+    expect(roles.map((r) => r.role).sort()).toEqual(["CHECKER", "REVIEWER"]);
+    limitsOk();
+  });
+
+  it("refuses a used invite, also to a second person, and grants nothing", async () => {
+    const code = await invite({ org: true, orgRoles: ["HEAD"], fullName: "Первый Руководитель" });
+    const a = h.user(710003);
+    await a.send("/start");
+    await a.press("lang:ru");
+    await a.send(`/start ${code}`);
+    const b = h.user(710004);
+    await b.send("/start");
+    await b.press("lang:kk");
+    const out = await b.send(`/start ${code}`);
+    expect(u0(b.texts(out))).toContain("Бұл шақыру бұрын пайдаланылған");
+    const again = await a.send(`/start ${code}`);
+    expect(u0(a.texts(again))).toContain("Это приглашение уже использовано");
+    expect(await db.prisma.orgMembership.count({ where: { user: { telegramId: 710004n } } })).toBe(0);
+    limitsOk();
+  });
+
+  it("refuses an expired or unknown invite with a clear message", async () => {
+    const code = await invite({ org: true, orgRoles: ["SUPPLIER"], expiresInMs: -1000 });
+    const u = h.user(710005);
+    await u.send("/start");
+    await u.press("lang:ru");
+    expect(u0(u.texts(await u.send(`/start ${code}`)))).toContain("Срок действия приглашения истёк");
+    expect(u0(u.texts(await u.send("/start nosuchcode123")))).toContain("Приглашение не найдено");
+    expect(u0(u.texts(await u.send("/start <b>&")))).toContain("Приглашение не найдено");
+    expect(await db.prisma.orgMembership.count({ where: { user: { telegramId: 710005n } } })).toBe(0);
+    limitsOk();
+  });
+
+  it("redeems an invite exactly once when two people use it at the same moment", async () => {
+    const code = await invite({ org: true, orgRoles: ["SUPPLIER"], fullName: "Кто Первый" });
+    const x = h.user(710006);
+    const y = h.user(710007);
+    for (const u of [x, y]) {
+      await u.send("/start");
+      await u.press("lang:ru");
+    }
+    await Promise.all([x.send(`/start ${code}`), y.send(`/start ${code}`)]);
+    const members = await db.prisma.orgMembership.count({
+      where: { user: { telegramId: { in: [710006n, 710007n] } } },
+    });
+    expect(members).toBe(1);
+    limitsOk();
+  });
+});
+
+const u0 = (xs: string[]) => xs[0] ?? "";

@@ -1,0 +1,171 @@
+// Delivery: 429 retry_after, 5xx, 403, per-chat order, and two workers in parallel.
+import { Api } from "grammy";
+import pino from "pino";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { claimBatch, deliverOnce, type OutboxDeps, type WorkerOptions } from "../../bot/outbox/worker.ts";
+import { createTestDb, type TestDb } from "../helpers/db.ts";
+
+let db: TestDb;
+let deps: OutboxDeps;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  deps = {
+    prisma: db.prisma,
+    config: { OUTBOX_GLOBAL_RATE: 1000, OUTBOX_CHAT_RATE: 1000, OUTBOX_POLL_MS: 20 },
+    logger: pino({ level: "silent" }),
+  };
+});
+afterAll(async () => {
+  await db?.drop();
+});
+beforeEach(async () => {
+  await db.prisma.outbox.deleteMany({});
+});
+
+interface StubCall {
+  at: number;
+  method: string;
+  chatId: number;
+  ok: boolean;
+  messageId?: number;
+}
+
+/** A Bot API stub: `script(n)` decides the answer of the n-th call (0-based). */
+function stubApi(script: (n: number, payload: Record<string, unknown>) => { code: number; retryAfter?: number } | null) {
+  const calls: StubCall[] = [];
+  let n = 0;
+  let nextId = 1;
+  const fetch = async (input: unknown, init?: { body?: unknown }) => {
+    const url = String(typeof input === "object" && input && "url" in input ? (input as Request).url : input);
+    const method = url.split("/").pop() ?? "";
+    const payload = JSON.parse(String(init?.body ?? "{}")) as Record<string, unknown>;
+    const fail = script(n++, payload);
+    const call: StubCall = { at: Date.now(), method, chatId: Number(payload.chat_id), ok: !fail };
+    calls.push(call);
+    if (fail) {
+      const body = {
+        ok: false,
+        error_code: fail.code,
+        description: fail.code === 429 ? "Too Many Requests: retry later" : fail.code === 403 ? "Forbidden: bot was blocked by the user" : "Bad Gateway",
+        ...(fail.retryAfter ? { parameters: { retry_after: fail.retryAfter } } : {}),
+      };
+      return new Response(JSON.stringify(body), { status: fail.code, headers: { "content-type": "application/json" } });
+    }
+    call.messageId = nextId++;
+    const result = { message_id: call.messageId, date: 0, chat: { id: call.chatId, type: "private" }, text: payload.text };
+    return new Response(JSON.stringify({ ok: true, result }), { headers: { "content-type": "application/json" } });
+  };
+  const api = new Api("123456:TEST-TOKEN-abcdefghijklmnop", { fetch: fetch as never, apiRoot: "http://stub.test" });
+  return { api, calls };
+}
+
+async function addRows(chats: number[], perChat: number, kind = "status_changed") {
+  const data = [];
+  for (let i = 0; i < perChat; i++) {
+    for (const c of chats) data.push({ eventKey: `ev-${c}-${i}`, chatId: BigInt(c), kind, payload: { i } });
+  }
+  await db.prisma.outbox.createMany({ data });
+}
+
+async function drain(api: Api, opts: WorkerOptions, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    await deliverOnce(deps, api, opts);
+    const pending = await db.prisma.outbox.count({ where: { status: "PENDING" } });
+    if (pending === 0) return;
+    if (Date.now() > until) throw new Error(`still ${pending} pending`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Every row sent once, and per chat the message ids grow with the row ids. */
+async function expectExactlyOnceInOrder(calls: StubCall[], total: number) {
+  const rows = await db.prisma.outbox.findMany({ orderBy: { id: "asc" } });
+  expect(rows.every((r) => r.status === "SENT")).toBe(true);
+  expect(calls.filter((c) => c.ok).length).toBe(total);
+  const ids = rows.map((r) => r.messageId);
+  expect(new Set(ids).size).toBe(total);
+  const byChat = new Map<string, number[]>();
+  for (const r of rows) byChat.set(String(r.chatId), [...(byChat.get(String(r.chatId)) ?? []), r.messageId!]);
+  for (const list of byChat.values()) expect(list).toEqual([...list].sort((a, b) => a - b));
+  // The stub saw each chat's messages in row order too.
+  for (const [chat, list] of byChat) {
+    const seen = calls.filter((c) => c.ok && String(c.chatId) === chat).map((c) => c.messageId);
+    expect(seen).toEqual(list);
+  }
+}
+
+describe("outbox worker", () => {
+  it("delivers every notification exactly once after 429 and 502 answers, keeping per-chat order", async () => {
+    await addRows([501, 502, 503], 4);
+    const { api, calls } = stubApi((n) => (n === 0 ? { code: 429, retryAfter: 1 } : n <= 4 ? { code: 502 } : null));
+    await drain(api, { baseBackoffMs: 10, maxBackoffMs: 50 });
+    await expectExactlyOnceInOrder(calls, 12);
+    expect(calls.filter((c) => !c.ok).length).toBe(5);
+  });
+
+  it("honours retry_after: nothing is sent to anyone until the pause is over", async () => {
+    await addRows([601, 602], 2);
+    const { api, calls } = stubApi((n) => (n === 0 ? { code: 429, retryAfter: 1 } : null));
+    await drain(api, {});
+    const first = calls[0]!;
+    expect(first.ok).toBe(false);
+    // Only a request already in flight at the moment of the 429 may go out; every later one waits.
+    const inFlight = calls.slice(1).filter((c) => c.at - first.at < 50);
+    const later = calls.slice(1).filter((c) => c.at - first.at >= 50);
+    expect(inFlight.length).toBeLessThanOrEqual(1);
+    expect(later.length).toBeGreaterThanOrEqual(3);
+    for (const c of later) expect(c.at - first.at).toBeGreaterThanOrEqual(950);
+    await expectExactlyOnceInOrder(calls, 4);
+  });
+
+  it("marks a row FAILED without retry when the bot is blocked (403), and goes on with the chat", async () => {
+    await addRows([701], 3);
+    const { api, calls } = stubApi((n) => (n === 0 ? { code: 403 } : null));
+    await drain(api, {});
+    const rows = await db.prisma.outbox.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => r.status)).toEqual(["FAILED", "SENT", "SENT"]);
+    expect(rows[0]!.attempts).toBe(1);
+    expect(calls.length).toBe(3);
+  });
+
+  it("retries 5xx with backoff and gives up after maxAttempts", async () => {
+    await addRows([801], 1);
+    const { api, calls } = stubApi(() => ({ code: 502 }));
+    await drain(api, { baseBackoffMs: 5, maxBackoffMs: 20, maxAttempts: 3 });
+    const row = await db.prisma.outbox.findFirstOrThrow();
+    expect(row.status).toBe("FAILED");
+    expect(calls.length).toBe(3);
+  });
+
+  it("never sends a later row to a chat while an earlier one waits for a retry", async () => {
+    await addRows([901], 2);
+    const first = await db.prisma.outbox.findFirstOrThrow({ orderBy: { id: "asc" } });
+    await db.prisma.outbox.update({ where: { id: first.id }, data: { nextAttemptAt: new Date(Date.now() + 60_000) } });
+    const claimed = await claimBatch(db.prisma, "w-test", 10, 1000);
+    expect(claimed).toEqual([]);
+  });
+
+  it("two workers in parallel never send the same row twice", async () => {
+    const chats = Array.from({ length: 10 }, (_, i) => 1000 + i);
+    await addRows(chats, 5);
+    const a = stubApi((n) => (n % 7 === 3 ? { code: 502 } : null));
+    const b = stubApi((n) => (n % 5 === 2 ? { code: 502 } : null));
+    await Promise.all([
+      drain(a.api, { workerId: "A", batchSize: 4, baseBackoffMs: 5, maxBackoffMs: 20 }),
+      drain(b.api, { workerId: "B", batchSize: 4, baseBackoffMs: 5, maxBackoffMs: 20 }),
+    ]);
+    const ok = [...a.calls, ...b.calls].filter((c) => c.ok);
+    expect(ok.length).toBe(50);
+    const rows = await db.prisma.outbox.findMany();
+    expect(rows.every((r) => r.status === "SENT")).toBe(true);
+    // per chat, sends happened in row order (timestamps non-decreasing across both workers)
+    for (const chat of chats) {
+      const sent = rows.filter((r) => Number(r.chatId) === chat).sort((x, y) => (x.id < y.id ? -1 : 1));
+      const times = sent.map((r) => r.sentAt!.getTime());
+      expect(times).toEqual([...times].sort((x, y) => x - y));
+    }
+    expect(a.calls.some((c) => c.ok) && b.calls.some((c) => c.ok)).toBe(true);
+  });
+});
