@@ -15,7 +15,7 @@ import { createPopulation } from "./lib/population.ts";
 import { startRateLimitedApi, type StubStats } from "./lib/rateLimitedApi.ts";
 import { check, missing, type Section } from "./lib/report.ts";
 
-export const SCALE = 10;
+export const SCALE = Number(process.env.BENCH_NOTIFY_SCALE ?? 10);
 const GLOBAL = 30;
 const PER_CHAT = 1;
 const TOKEN = "123456:bench-notifications-token-xxxxxx";
@@ -49,12 +49,14 @@ async function baselineRun(
   try {
     const api = new Api(TOKEN, { apiRoot: stub.url });
     const total = chats.length * perChat;
-    const t0 = Date.now();
+    const gap = 1000 / globalRate;
+    let last = Number.NEGATIVE_INFINITY;
     const inflight = new Set<Promise<unknown>>();
     for (let i = 0; i < total; i++) {
-      const due = t0 + (i * 1000) / globalRate;
-      const wait = due - Date.now();
+      // never closer than 1/G to the previous send, and no catching up after a late timer
+      const wait = last + gap - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      last = performance.now();
       const send = async (): Promise<void> => {
         try {
           await api.sendMessage(chats[i % chats.length]!, `baseline ${i}`);

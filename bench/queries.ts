@@ -228,6 +228,7 @@ export async function benchQueries(opts: QueryBenchOptions): Promise<Section> {
           `${label}: index used: ${e.indexes.join(", ") || "NONE (sequential scan)"}\n${e.plan}`,
         );
       }
+      await benchFeatureQueries(db.url, client, opts, section, regions[0]!.code);
     } finally {
       client.release();
     }
@@ -235,4 +236,206 @@ export async function benchQueries(opts: QueryBenchOptions): Promise<Section> {
     await db.drop();
   }
   return section;
+}
+
+interface Captured {
+  query: string;
+  params: unknown[];
+}
+
+/**
+ * The queries the features actually run, through Prisma: the staff queue (bot/features/staff/screens.ts
+ * `queueScreen`: count + findMany with OFFSET) per role, first and last page, and the supplier list
+ * (bot/features/status.ts: count + findMany with OFFSET, same arguments). Their SQL is captured from
+ * Prisma's query log and explained.
+ */
+async function benchFeatureQueries(
+  url: string,
+  client: pg.PoolClient,
+  opts: QueryBenchOptions,
+  section: Section,
+  region: string,
+): Promise<void> {
+  let screens: typeof import("../bot/features/staff/screens.ts");
+  try {
+    screens = await import("../bot/features/staff/screens.ts");
+  } catch (e) {
+    section.notes.push(`staff queue screen not measured: ${String(e)}`);
+    return;
+  }
+  const { translator } = await import("../bot/i18n.ts");
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { PrismaClient } = await import("../generated/prisma/client.ts");
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url }),
+    log: [{ emit: "event", level: "query" }],
+  });
+  let capture: Captured[] | null = null;
+  prisma.$on("query", (e) => {
+    if (!capture) return;
+    let params: unknown[] = [];
+    try {
+      params = JSON.parse(e.params) as unknown[];
+    } catch {
+      params = [];
+    }
+    capture.push({ query: e.query, params });
+  });
+  try {
+    // Staff of the region's branch; the checker is chosen on every notice of the region's check queue.
+    const { rows: br } = await client.query<{ id: string }>(
+      `SELECT id FROM "Branch" WHERE "regionCode" = $1`,
+      [region],
+    );
+    const branchId = br[0]!.id;
+    const staff: Record<string, string> = {};
+    for (const role of ["REVIEWER", "CHECKER", "APPROVER", "MANAGER"]) {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO "User"(id, "telegramId", language, "fullName")
+         VALUES (gen_random_uuid()::text, 8300000000 + (random() * 1e8)::bigint, 'ru', $1) RETURNING id`,
+        [`bench ${role}`],
+      );
+      staff[role] = rows[0]!.id;
+      await client.query(
+        `INSERT INTO "StaffMembership"(id, "userId", "branchId", role) VALUES (gen_random_uuid()::text, $1, $2, $3::"StaffRole")`,
+        [rows[0]!.id, branchId, role],
+      );
+    }
+    const { rowCount: notices } = await client.query(
+      `INSERT INTO "Notice"(id, "applicationId", kind, reasons, "createdById", "checkerIds")
+       SELECT gen_random_uuid()::text, id, 'INCLUSION', '{}', $2, ARRAY[$3]
+         FROM "Application" WHERE "regionCode" = $1 AND status IN ('AGREED_CHECK', 'REJECTED_CHECK')`,
+      [region, staff.REVIEWER, staff.CHECKER],
+    );
+    await client.query(`ANALYZE "Notice"`);
+    const t = translator("ru");
+    const now = new Date();
+    const iterations = Math.max(50, Math.floor(opts.iterations / 4));
+    const sizes: string[] = [];
+    const timeBoth = async (fn: () => Promise<unknown>) => {
+      const samples: number[] = [];
+      for (let i = 0; i < iterations; i++) {
+        const t0 = nowMs();
+        await fn();
+        samples.push(nowMs() - t0);
+      }
+      return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+    };
+    const captureOf = async (fn: () => Promise<unknown>): Promise<Captured[]> => {
+      capture = [];
+      await fn();
+      const list = capture as Captured[];
+      capture = null;
+      return list;
+    };
+    /** p99 of the screen's SQL replayed on one pg connection (database time + the round trips, no ORM). */
+    const sqlTimes = async (list: Captured[]) =>
+      timeBoth(async () => {
+        for (const q of list) await client.query(q.query, q.params);
+      });
+    const explainAll = async (label: string, list: Captured[]) => {
+      for (const q of list) {
+        if (!/"Application"/.test(q.query)) continue;
+        const e = await explain(client, q.query, q.params).catch((err) => ({
+          plan: String(err),
+          indexes: [] as string[],
+        }));
+        section.notes.push(
+          `${label}: ${q.query.slice(0, 60).replace(/\s+/g, " ")}… index used: ${e.indexes.join(", ") || "NONE"}\n${e.plan}`,
+        );
+      }
+    };
+    const screenRows = async (key: string, label: string, fn: () => Promise<unknown>, explainIt: boolean) => {
+      const list = await captureOf(fn);
+      const sql = await sqlTimes(list);
+      const orm = await timeBoth(fn);
+      section.rows.push(
+        {
+          key: `storage.${key}.sql_p50_ms`,
+          label: `${label}: SQL p50`,
+          unit: "ms",
+          value: sql.p50,
+          verdict: "info",
+        },
+        {
+          key: `storage.${key}.sql_p99_ms`,
+          label: `${label}: SQL p99`,
+          unit: "ms",
+          value: sql.p99,
+          target: "≤ 10",
+          verdict: check(sql.p99, "<=", 10),
+        },
+        {
+          key: `storage.${key}.prisma_p99_ms`,
+          label: `${label}: through Prisma p99`,
+          unit: "ms",
+          value: orm.p99,
+          verdict: "info",
+        },
+      );
+      if (explainIt) await explainAll(label, list);
+    };
+    for (const role of ["REVIEWER", "CHECKER", "APPROVER", "MANAGER"] as const) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "Application" WHERE "regionCode" = $1 AND status = ANY($2::"ApplicationStatus"[])`,
+        [
+          region,
+          role === "REVIEWER"
+            ? ["UNDER_REVIEW"]
+            : role === "CHECKER"
+              ? ["AGREED_CHECK", "REJECTED_CHECK"]
+              : role === "APPROVER"
+                ? ["CONFIRMED_APPROVAL", "REJECTED_APPROVAL"]
+                : [
+                    "UNDER_REVIEW",
+                    "AGREED_CHECK",
+                    "REJECTED_CHECK",
+                    "CONFIRMED_APPROVAL",
+                    "REJECTED_APPROVAL",
+                  ],
+        ],
+      );
+      const total = rows[0]!.n;
+      const lastPage = Math.max(0, Math.ceil(total / screens.QUEUE_PAGE) - 1);
+      sizes.push(`${role} ${total}`);
+      const key = `queue_screen_${role.toLowerCase()}`;
+      const screen = (page: number) => () =>
+        screens.queueScreen(prisma, t, "ru", staff[role]!, role, page, now);
+      await screenRows(`${key}_first`, `/queue ${role} page 1`, screen(0), false);
+      await screenRows(
+        `${key}_last`,
+        `/queue ${role} last page (${lastPage + 1})`,
+        screen(lastPage),
+        role === "MANAGER" || role === "CHECKER",
+      );
+    }
+    section.notes.push(
+      `queueScreen (bot/features/staff/screens.ts): its SQL (memberships + count + page) captured from Prisma's query log and replayed with pg ("SQL p99"), and the function itself ("through Prisma"), region ${region}: queue sizes ${sizes.join(", ")}; ${notices} notices name the checker`,
+    );
+
+    // The supplier list exactly as bot/features/status.ts asks for it (count + page with OFFSET).
+    const { rows: big } = await client.query<{ orgId: string; n: number }>(
+      `SELECT "orgId", count(*)::int AS n FROM "Application" GROUP BY "orgId" ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const orgIds = [big[0]!.orgId];
+    const statusList = async (page: number) => {
+      const where = { orgId: { in: orgIds } };
+      await prisma.application.count({ where });
+      await prisma.application.findMany({
+        where,
+        orderBy: [{ statusChangedAt: "desc" }, { id: "asc" }],
+        skip: page * 5,
+        take: 5,
+        include: { region: true, org: { select: { nameKk: true, nameRu: true } } },
+      });
+    };
+    await screenRows(
+      "status_screen",
+      `supplier list as status.ts asks (org with ${big[0]!.n} apps)`,
+      () => statusList(0),
+      true,
+    );
+  } finally {
+    await prisma.$disconnect();
+  }
 }

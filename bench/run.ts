@@ -6,8 +6,9 @@
 //   npm run bench -- --only=updates,queries   some sections (updates, notifications, queries, startup)
 //   npm run bench -- --out=bench/results.local.json
 //   npm run bench -- --lanes=1    updates in flight (default 12)
+//   npm run bench -- --scale=1    notification limits in real time (default 10× faster; 5,000 messages take ~3 min at 1×)
 import { writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { ROOT, dropAll, dropStale } from "./lib/db.ts";
 import { printTable, type Section, toJson } from "./lib/report.ts";
@@ -23,6 +24,8 @@ const out = outArg ?? join(ROOT, quick ? "bench/results.local.json" : "bench/res
 const want = (s: string) => !only || only.includes(s);
 const lanes = args.find((a) => a.startsWith("--lanes="))?.slice(8);
 if (lanes) process.env.BENCH_LANES = lanes;
+const scale = args.find((a) => a.startsWith("--scale="))?.slice(8);
+if (scale) process.env.BENCH_NOTIFY_SCALE = scale;
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 process.env.LOG_LEVEL ??= "silent";
@@ -32,9 +35,11 @@ async function main(): Promise<void> {
   if (stale.length) log(`dropped ${stale.length} databases left by earlier runs`);
   const sections: Section[] = [];
   const started = Date.now();
+  const loads: string[] = [];
   const run = async (name: string, fn: () => Promise<Section | Section[]>) => {
     if (!want(name)) return;
-    log(`${name}…`);
+    log(`${name}… (load average ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores)`);
+    loads.push(`${name}: ${loadavg()[0]!.toFixed(1)}`);
     const t = Date.now();
     try {
       const s = await fn();
@@ -81,9 +86,12 @@ async function main(): Promise<void> {
     memGb: Math.round(totalmem() / 2 ** 30),
     date: new Date().toISOString().slice(0, 10),
     seconds: Math.round((Date.now() - started) / 1000),
+    /** 1-minute load average when each section started: other work on the machine skews the figures. */
+    loadAverage: loads.join(", "),
   };
   console.log("");
   printTable(sections);
+  console.log(`\nload average at the start of each section (${cpus().length} cores): ${loads.join(", ")}`);
   writeFileSync(out, toJson(sections, meta));
   log(`wrote ${out} (${meta.seconds} s)`);
 }

@@ -15,7 +15,7 @@ import type { AppDeps } from "../bot/deps.ts";
 import { features } from "../bot/features/index.ts";
 import { type BenchDb, createBenchDb, REDIS_URL } from "./lib/db.ts";
 import { BOT_INFO, RecordingApi } from "./lib/fakeApi.ts";
-import { runLoad } from "./lib/load.ts";
+import { runLoad, warmupOf } from "./lib/load.ts";
 import { createPopulation, giveLicences, type Population } from "./lib/population.ts";
 import { check, missing, type Row, type Section } from "./lib/report.ts";
 import type { LatencySummary } from "./lib/stats.ts";
@@ -134,6 +134,14 @@ function rowsFor(
       verdict: targets.throughputPct ? check(pct, ">=", targets.throughputPct) : "info",
     },
     {
+      key: `${key}.cpu_ms_per_update`,
+      label: `${label}: bot CPU per update`,
+      unit: "ms",
+      value: s.cpuMs,
+      baseline: base.cpuMs,
+      verdict: "info",
+    },
+    {
       key: `${key}.p50_ms`,
       label: `${label}: p50`,
       unit: "ms",
@@ -178,7 +186,6 @@ export async function benchUpdates(opts: UpdatesOptions): Promise<Section[]> {
       `${pop.suppliers.length} simulated users (organisation + 5 applications each, bulk SQL), ${LANES} updates in flight (different chats); figures after a warm-up`,
     );
     const senv: ScenarioEnv = { env, pop, quick, log };
-    const n = quick ? 600 : 4000;
 
     const measure = async (
       updatesFor: (i: number) => Update,
@@ -186,7 +193,7 @@ export async function benchUpdates(opts: UpdatesOptions): Promise<Section[]> {
       bot: Bot<AppContext> | Bot,
       laneOf?: (i: number) => number,
     ) => {
-      const warm = Math.min(200, Math.floor(count / 5));
+      const warm = warmupOf(count);
       await runLoad((i) => bot.handleUpdate(updatesFor(i + count)), {
         concurrency: LANES,
         total: warm,
@@ -197,6 +204,7 @@ export async function benchUpdates(opts: UpdatesOptions): Promise<Section[]> {
 
     for (const sc of scenarios) {
       log(`scenario ${sc.key}…`);
+      const n = quick ? sc.updates[0] : sc.updates[1];
       const prepared = await sc.prepare(senv, n);
       if ("missing" in prepared) {
         section.rows.push(

@@ -43,10 +43,12 @@ export function cb(verb: string, ids: readonly (string | number)[] = [], version
   }
   let out = parts.join(":");
   if (version !== undefined) {
-    if (!Number.isInteger(version) || version < 0) throw new Error(`callback version ${version} is not an integer`);
+    if (!Number.isInteger(version) || version < 0)
+      throw new Error(`callback version ${version} is not an integer`);
     out += `@${version}`;
   }
-  if (Buffer.byteLength(out, "utf8") > MAX_CALLBACK_BYTES) throw new Error(`callback data over 64 bytes: ${out}`);
+  if (Buffer.byteLength(out, "utf8") > MAX_CALLBACK_BYTES)
+    throw new Error(`callback data over 64 bytes: ${out}`);
   return out;
 }
 

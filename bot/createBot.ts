@@ -125,8 +125,12 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
 export function classifyApiError(e: unknown): "blocked" | "harmless" | "other" {
   if (!(e instanceof GrammyError)) return "other";
   if (e.error_code === 403) return "blocked";
-  if (e.error_code === 400 && /chat not found|user is deactivated|bot was blocked/i.test(e.description)) return "blocked";
-  if (e.error_code === 400 && /message is not modified|query is too old|query ID is invalid/i.test(e.description)) {
+  if (e.error_code === 400 && /chat not found|user is deactivated|bot was blocked/i.test(e.description))
+    return "blocked";
+  if (
+    e.error_code === 400 &&
+    /message is not modified|query is too old|query ID is invalid/i.test(e.description)
+  ) {
     return "harmless";
   }
   return "other";
@@ -135,9 +139,18 @@ export function classifyApiError(e: unknown): "blocked" | "harmless" | "other" {
 /** The command list per language; the default scope is Russian. */
 export function commandList(lang: Lang): BotCommand[] {
   const t = translator(lang);
-  return ["menu", "licences", "applications", "new", "sign", "queue", "services", "language", "help", "cancel"].map(
-    (command) => ({ command, description: t(`common:commands.${command}`) }),
-  );
+  return [
+    "menu",
+    "licences",
+    "applications",
+    "new",
+    "sign",
+    "queue",
+    "services",
+    "language",
+    "help",
+    "cancel",
+  ].map((command) => ({ command, description: t(`common:commands.${command}`) }));
 }
 
 /** Register the commands in both languages (language_code "kk" and "ru") and the default list. */

@@ -47,7 +47,9 @@ export async function loadRoles(ctx: AppContext): Promise<UserRoles> {
 export const hasOrgRole = (r: UserRoles, role: OrgRole) => r.org.some((m) => m.role === role);
 /** G1: «Поставщик» + «Администратор организации» in the same organisation. */
 export const isSupplierAdmin = (r: UserRoles) =>
-  r.org.some((m) => m.role === "SUPPLIER" && r.org.some((n) => n.orgId === m.orgId && n.role === "ORG_ADMIN"));
+  r.org.some(
+    (m) => m.role === "SUPPLIER" && r.org.some((n) => n.orgId === m.orgId && n.role === "ORG_ADMIN"),
+  );
 export const isHead = (r: UserRoles) => r.org.some((m) => m.role === "HEAD" || m.role === "HEAD_ATTORNEY");
 export const isSupplierSide = (r: UserRoles) => r.org.length > 0;
 export const isStaff = (r: UserRoles) => r.staff.length > 0;
@@ -81,4 +83,5 @@ export async function showMainMenu(ctx: AppContext, edit = false): Promise<void>
 }
 
 /** A one-button keyboard back to the main menu. */
-export const backToMenu = (t: AppContext["t"]) => new InlineKeyboard().text(t("common:menu.back"), cb(MENU.menu));
+export const backToMenu = (t: AppContext["t"]) =>
+  new InlineKeyboard().text(t("common:menu.back"), cb(MENU.menu));

@@ -85,7 +85,10 @@ export async function main(opts: MainOptions = {}): Promise<void> {
             : e instanceof Error
               ? e.message
               : String(e);
-    logger.fatal({ err: e instanceof Error ? { type: e.name, message: e.message } : String(e) }, "start failed");
+    logger.fatal(
+      { err: e instanceof Error ? { type: e.name, message: e.message } : String(e) },
+      "start failed",
+    );
     console.error(`Start failed: ${message}`);
     await life.stop("start failed");
     process.exit(1);
@@ -112,7 +115,13 @@ async function start(
         host,
         persons: sandboxPersons(),
         logger: logger.child({ component: "sandbox" }),
-        extraRoutes: (req, res) => handleHealth(req, res, () => ready(), () => life.isStopping),
+        extraRoutes: (req, res) =>
+          handleHealth(
+            req,
+            res,
+            () => ready(),
+            () => life.isStopping,
+          ),
       });
     } catch (e) {
       throw new StartupError(
@@ -141,7 +150,12 @@ async function start(
         false,
       ),
     };
-    if (redis) checks.redis = await withTimeout(redis.ping().then((p) => p === "PONG"), 2_000, false);
+    if (redis)
+      checks.redis = await withTimeout(
+        redis.ping().then((p) => p === "PONG"),
+        2_000,
+        false,
+      );
     return checks;
   };
   logger.info({ database: db.kind, sessions: redis ? "redis" : "memory" }, "storage ready");
@@ -156,17 +170,24 @@ async function start(
   );
 
   // 4. Notifications (outbox) — several processes may run it at once.
-  const outbox = startOutboxWorker({ prisma: db.prisma, config, logger: logger.child({ component: "outbox" }) }, bot.api);
+  const outbox = startOutboxWorker(
+    { prisma: db.prisma, config, logger: logger.child({ component: "outbox" }) },
+    bot.api,
+  );
   life.add("outbox worker", () => outbox.stop());
 
   // 5. Updates.
   if (config.mode === "webhook") {
     const url = config.WEBHOOK_URL!;
     const secret = config.WEBHOOK_SECRET!;
-    const deduper: UpdateDeduper = redis ? new RedisDeduper(redis, config.REDIS_PREFIX) : new PostgresDeduper(db.prisma);
+    const deduper: UpdateDeduper = redis
+      ? new RedisDeduper(redis, config.REDIS_PREFIX)
+      : new PostgresDeduper(db.prisma);
     if (deduper.kind === "postgres") {
       const prune = setInterval(() => {
-        deduper.prune().catch((e: unknown) => logger.warn({ err: String(e) }, "pruning processed updates failed"));
+        deduper
+          .prune()
+          .catch((e: unknown) => logger.warn({ err: String(e) }, "pruning processed updates failed"));
       }, 60 * 60_000);
       prune.unref();
       life.add("prune timer", () => clearInterval(prune));

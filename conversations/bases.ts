@@ -7,6 +7,7 @@ import { receiveFile } from "../bot/services/files.ts";
 import type { AppContext } from "../bot/context.ts";
 import {
   alert,
+  basesInput,
   btn,
   chosenSubtypes,
   commit,
@@ -16,6 +17,7 @@ import {
   type View,
   type W,
   wcb,
+  withBase,
 } from "./wizard/core.ts";
 import { type ActionDef, afterBases, type Outcome, type StepDef } from "./wizard/flow.ts";
 import type { Step } from "./wizard/progress.ts";
@@ -52,7 +54,9 @@ function currentBase(w: W) {
 }
 
 export function baseComplete(b: W["app"]["bases"][number]): boolean {
-  return b.latitude !== null && b.longitude !== null && !!b.katoCode && !!b.sesFileId && b.subtypes.length > 0;
+  return (
+    b.latitude !== null && b.longitude !== null && !!b.katoCode && !!b.sesFileId && b.subtypes.length > 0
+  );
 }
 
 function baseLine(w: W, b: W["app"]["bases"][number]): string {
@@ -99,7 +103,10 @@ async function katoView(w: W, page: number): Promise<View> {
   const kb = new InlineKeyboard();
   for (const r of rows) {
     const name = w.ctx.lang === "kk" && r.nameKk ? r.nameKk : r.nameRu;
-    kb.text(`${r.isLeaf ? "📍" : "📂"} ${name.length > 50 ? `${name.slice(0, 49)}…` : name}`, wcb(w, "kt", r.id)).row();
+    kb.text(
+      `${r.isLeaf ? "📍" : "📂"} ${name.length > 50 ? `${name.slice(0, 49)}…` : name}`,
+      wcb(w, "kt", r.id),
+    ).row();
   }
   if (pages > 1) {
     if (pg > 0) kb.text("◀️", wcb(w, "kp", pg - 1));
@@ -146,13 +153,11 @@ export const steps: Partial<Record<Step, StepDef>> = {
       const text = w.ctx.message?.text?.trim();
       if (!text || text.startsWith("/")) return wrongInput(w, "expect_text");
       if (text.length > 500) return wrongInput(w, "too_long");
-      const pos = Math.max(0, ...w.app.bases.map((b) => b.position)) + 1;
+      const pos = w.app.bases.length + 1;
       const ok = await commit(w, {
         field: "bases.add",
+        patch: { bases: [...basesInput(w), { address: text }] },
         progress: { step: "C_COORD", pos },
-        extra: async (tx) => {
-          await tx.productionBase.create({ data: { applicationId: w.app.id, position: pos, address: text } });
-        },
       });
       return ok ? "render" : "done";
     },
@@ -176,17 +181,17 @@ export const steps: Partial<Record<Step, StepDef>> = {
       else if (msg?.text && !msg.text.startsWith("/")) r = parseCoordinates(msg.text);
       else return wrongInput(w, "expect_coords");
       if (!r.ok) {
-        await w.ctx.reply(t(w, r.error === "range" ? "c.coords_range" : "c.coords_format"), { parse_mode: "HTML" });
+        await w.ctx.reply(t(w, r.error === "range" ? "c.coords_range" : "c.coords_format"), {
+          parse_mode: "HTML",
+        });
         return "done";
       }
       const b = currentBase(w);
       if (!b) return "render";
       const ok = await commit(w, {
         field: "bases.coordinates",
+        patch: { bases: withBase(w, b.position, { latitude: r.lat, longitude: r.lon }) },
         progress: { step: "C_KATO", kato: null },
-        extra: async (tx) => {
-          await tx.productionBase.update({ where: { id: b.id }, data: { latitude: r.lat, longitude: r.lon } });
-        },
       });
       if (!ok) return "done";
       await w.ctx.reply(
@@ -204,7 +209,10 @@ export const steps: Partial<Record<Step, StepDef>> = {
       if (q.length < 2) return wrongInput(w, "kato_short");
       const found = await w.ctx.deps.prisma.katoObject.findMany({
         where: {
-          OR: [{ nameRu: { contains: q, mode: "insensitive" } }, { nameKk: { contains: q, mode: "insensitive" } }],
+          OR: [
+            { nameRu: { contains: q, mode: "insensitive" } },
+            { nameKk: { contains: q, mode: "insensitive" } },
+          ],
         },
         orderBy: [{ level: "asc" }, { nameRu: "asc" }],
         take: 10,
@@ -250,10 +258,8 @@ export const steps: Partial<Record<Step, StepDef>> = {
       if (!got.ok) return fileError(w, got.error);
       const ok = await commit(w, {
         field: "bases.sesFile",
+        patch: { bases: withBase(w, b.position, { sesFileId: got.file.id }) },
         progress: { step: "C_SUB" },
-        extra: async (tx) => {
-          await tx.productionBase.update({ where: { id: b.id }, data: { sesFileId: got.file.id } });
-        },
       });
       if (!ok) return "done";
       await w.ctx.reply(t(w, "file.saved", { name: escapeHtml(got.file.fileName) }), { parse_mode: "HTML" });
@@ -295,9 +301,7 @@ export async function toggleBaseSubtype(w: W, idx: number): Promise<boolean> {
   const next = b.subtypes.includes(code) ? b.subtypes.filter((c) => c !== code) : [...b.subtypes, code];
   return commit(w, {
     field: "bases.subtypes",
-    extra: async (tx) => {
-      await tx.productionBase.update({ where: { id: b.id }, data: { subtypes: next } });
-    },
+    patch: { bases: withBase(w, b.position, { subtypes: next }) },
   });
 }
 
@@ -312,8 +316,9 @@ export async function baseSubtypesDone(w: W): Promise<Outcome> {
   return ok ? "render" : "done";
 }
 
-const go = (step: Step, extra: Partial<W["p"]> = {}) =>
-  async function (w: W): Promise<Outcome> {
+const go =
+  (step: Step, extra: Partial<W["p"]> = {}) =>
+  async (w: W): Promise<Outcome> => {
     const ok = await commit(w, { field: "progress", progress: { step, ...extra } });
     return ok ? "render" : "done";
   };
@@ -334,12 +339,8 @@ export const actions: Record<string, ActionDef> = {
       if (!b) return "render";
       const ok = await commit(w, {
         field: "bases.remove",
-        extra: async (tx) => {
-          await tx.productionBase.delete({ where: { id: b.id } });
-          // keep the rows numbered 1..n, as the form shows them
-          for (const later of w.app.bases.filter((x) => x.position > b.position))
-            await tx.productionBase.update({ where: { id: later.id }, data: { position: later.position - 1 } });
-        },
+        // the store renumbers the rows 1..n, as the form shows them
+        patch: { bases: basesInput(w).filter((_x, k) => w.app.bases[k]!.id !== b.id) },
       });
       return ok ? "render" : "done";
     },
@@ -354,7 +355,9 @@ export const actions: Record<string, ActionDef> = {
   ku: {
     steps: ["C_KATO"],
     async run(w) {
-      const cur = w.p.kato ? await w.ctx.deps.prisma.katoObject.findUnique({ where: { id: w.p.kato } }) : null;
+      const cur = w.p.kato
+        ? await w.ctx.deps.prisma.katoObject.findUnique({ where: { id: w.p.kato } })
+        : null;
       return go("C_KATO", { kato: cur?.parentId ?? null })(w);
     },
   },
@@ -367,10 +370,8 @@ export const actions: Record<string, ActionDef> = {
       if (!k.isLeaf) return go("C_KATO", { kato: k.id })(w);
       const ok = await commit(w, {
         field: "bases.kato",
+        patch: { bases: withBase(w, b.position, { katoCode: k.code }) },
         progress: { step: "C_SES" },
-        extra: async (tx) => {
-          await tx.productionBase.update({ where: { id: b.id }, data: { katoCode: k.code } });
-        },
       });
       return ok ? "render" : "done";
     },

@@ -4,7 +4,7 @@ import type { InlineKeyboardButton } from "grammy/types";
 import { escapeHtml } from "../bot/i18n.ts";
 import { formatSize, receiveFile } from "../bot/services/files.ts";
 import { fileError } from "./bases.ts";
-import { alert, btn, commit, t, type W, wcb } from "./wizard/core.ts";
+import { alert, btn, commit, docIds, t, type W, wcb } from "./wizard/core.ts";
 import type { ActionDef, Outcome, StepDef } from "./wizard/flow.ts";
 import type { Step } from "./wizard/progress.ts";
 
@@ -26,7 +26,9 @@ export function licencesText(w: W): string {
 
 async function filesOf(w: W, kind: Kind) {
   const docs = w.app.documents.filter((d) => d.kind === kind);
-  const files = await w.ctx.deps.prisma.storedFile.findMany({ where: { id: { in: docs.map((d) => d.fileId) } } });
+  const files = await w.ctx.deps.prisma.storedFile.findMany({
+    where: { id: { in: docs.map((d) => d.fileId) } },
+  });
   return docs.map((d, i) => ({ doc: d, i, file: files.find((f) => f.id === d.fileId) }));
 }
 
@@ -42,9 +44,16 @@ async function docsView(w: W, kind: Kind) {
   const kb: InlineKeyboardButton[][] = list.map(({ doc, i }) => [
     btn(t(w, "btn.remove_file", { n: i + 1 }), wcb(w, "dx", doc.id)),
   ]);
-  kb.push([btn(t(w, kind === "REGISTRATION" ? "btn.next" : "btn.done_d3"), wcb(w, kind === "REGISTRATION" ? "d2" : "d3"))]);
+  kb.push([
+    btn(
+      t(w, kind === "REGISTRATION" ? "btn.next" : "btn.done_d3"),
+      wcb(w, kind === "REGISTRATION" ? "d2" : "d3"),
+    ),
+  ]);
   const intro =
-    kind === "REGISTRATION" ? `${t(w, "d.d1_title")}\n${licencesText(w)}\n\n${t(w, "d.d2_ask")}` : t(w, "d.d3_ask");
+    kind === "REGISTRATION"
+      ? `${t(w, "d.d1_title")}\n${licencesText(w)}\n\n${t(w, "d.d2_ask")}`
+      : t(w, "d.d3_ask");
   const files = lines.length ? lines.join("\n") : t(w, "d.no_files");
   return { text: `${intro}\n\n${files}`, kb };
 }
@@ -54,9 +63,7 @@ async function addFile(w: W, kind: Kind): Promise<Outcome> {
   if (!got.ok) return fileError(w, got.error);
   const ok = await commit(w, {
     field: kind === "REGISTRATION" ? "documents.D2" : "documents.D3",
-    extra: async (tx) => {
-      await tx.applicationDocument.create({ data: { applicationId: w.app.id, kind, fileId: got.file.id } });
-    },
+    patch: { documents: [{ kind, fileIds: [...docIds(w, kind), got.file.id] }] },
   });
   if (!ok) return "done";
   await w.ctx.reply(t(w, "file.saved", { name: escapeHtml(got.file.fileName) }), { parse_mode: "HTML" });
@@ -76,8 +83,15 @@ export const actions: Record<string, ActionDef> = {
       if (!doc) return "render";
       const ok = await commit(w, {
         field: "documents.remove",
-        extra: async (tx) => {
-          await tx.applicationDocument.delete({ where: { id: doc.id } });
+        patch: {
+          documents: [
+            {
+              kind: doc.kind as Kind,
+              fileIds: w.app.documents
+                .filter((d) => d.kind === doc.kind && d.id !== doc.id)
+                .map((d) => d.fileId),
+            },
+          ],
         },
       });
       return ok ? "render" : "done";

@@ -6,12 +6,14 @@ import { escapeHtml } from "../bot/i18n.ts";
 import { commit, named, t, type W, wcb } from "./wizard/core.ts";
 import { type ActionDef, afterRegion, type StepDef } from "./wizard/flow.ts";
 import type { Step } from "./wizard/progress.ts";
-import { openInRegion } from "./wizard/repo.ts";
+import { findOpenInRegion, type OpenApplication } from "../prisma/store/applications.ts";
 
 export const steps: Partial<Record<Step, StepDef>> = {
   REGION: {
     async render(w) {
-      const regions = await w.ctx.deps.prisma.region.findMany({ orderBy: [{ sort: "asc" }, { code: "asc" }] });
+      const regions = await w.ctx.deps.prisma.region.findMany({
+        orderBy: [{ sort: "asc" }, { code: "asc" }],
+      });
       const kb = new InlineKeyboard();
       regions.forEach((r, i) => {
         kb.text((w.app.regionCode === r.code ? "✅ " : "") + named(w.ctx.lang, r), wcb(w, "reg", r.code));
@@ -28,24 +30,34 @@ export const actions: Record<string, ActionDef> = {
     async run(w, [code]) {
       const region = code ? await w.ctx.deps.prisma.region.findUnique({ where: { code } }) : null;
       if (!region) return "render";
-      const open = await openInRegion(w.ctx.deps.prisma, w.app.orgId, region.code, w.app.id);
+      const open = await findOpenInRegion(w.ctx.deps.prisma, w.app.orgId, region.code, w.app.id);
       if (open) {
-        const text = t(w, "region.taken", {
-          region: escapeHtml(named(w.ctx.lang, region)),
-          date: open.createdAt.toISOString().slice(0, 10),
-          status: w.ctx.t(`drafts:status.${open.status}`),
-          no: open.versionNo,
-        });
-        if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
-        await w.ctx.reply(text, {
-          parse_mode: "HTML",
-          reply_markup: new InlineKeyboard().text(w.ctx.t("drafts:btn.open"), cb("ap.view", [open.id])),
-        });
+        await refuse(w, region, open);
         return "done";
       }
-      const ok = await commit(w, { field: "regionCode", data: { regionCode: region.code }, progress: { step: afterRegion(w) } });
+      const ok = await commit(w, {
+        field: "regionCode",
+        patch: { regionCode: region.code },
+        progress: { step: afterRegion(w) },
+        onOpenInRegion: (o) => refuse(w, region, o),
+      });
       if (!ok) return "done";
       return "render";
     },
   },
 };
+
+/** DECISIONS 8: name the open application of the organisation in that region. */
+async function refuse(w: W, region: { nameKk: string; nameRu: string }, open: OpenApplication) {
+  const text = t(w, "region.taken", {
+    region: escapeHtml(named(w.ctx.lang, region)),
+    date: open.createdAt.toISOString().slice(0, 10),
+    status: w.ctx.t(`drafts:status.${open.status}`),
+    no: open.versionNo,
+  });
+  if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
+  await w.ctx.reply(text, {
+    parse_mode: "HTML",
+    reply_markup: new InlineKeyboard().text(w.ctx.t("drafts:btn.open"), cb("ap.view", [open.id])),
+  });
+}

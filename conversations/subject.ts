@@ -2,8 +2,10 @@
 // A6/A7 care subtypes (only those the licence appendices allow), A9 pharmacy.
 import { InlineKeyboard } from "grammy";
 import { escapeHtml } from "../bot/i18n.ts";
+import type { BaseInput } from "../prisma/store/applications.ts";
 import {
   alert,
+  basesInput,
   chosenSubtypes,
   commit,
   type MultiItem,
@@ -31,7 +33,8 @@ export function subjectHeader(w: W): string {
 /** Subtypes the licence appendices allow for a status (SPEC A6/A7). */
 export function availableFor(w: W, role: "s" | "c"): MultiItem[] {
   const allowed = new Set<string>();
-  for (const al of w.app.licences) for (const ap of al.licence.appendices) for (const c of ap.careSubtypes) allowed.add(c);
+  for (const al of w.app.licences)
+    for (const ap of al.licence.appendices) for (const c of ap.careSubtypes) allowed.add(c);
   return w.subtypes
     .filter((s) => allowed.has(s.code) && (role === "s" ? s.asSupplier : s.asCoExecutor))
     .map((s) => ({ code: s.code, name: subtypeName(w, s.code) }));
@@ -58,7 +61,8 @@ export const steps: Partial<Record<import("./wizard/progress.ts").Step, StepDef>
   A_ROLE: {
     async render(w) {
       const kb = new InlineKeyboard();
-      const current = w.app.asSupplier && w.app.asCoExecutor ? 2 : w.app.asCoExecutor ? 1 : w.app.asSupplier ? 0 : -1;
+      const current =
+        w.app.asSupplier && w.app.asCoExecutor ? 2 : w.app.asCoExecutor ? 1 : w.app.asSupplier ? 0 : -1;
       ROLE_KEYS.forEach((k, i) => {
         kb.text((current === i ? "✅ " : "") + t(w, k), wcb(w, "role", i)).row();
       });
@@ -93,6 +97,14 @@ function subtypesView(w: W, role: "s" | "c", page: number): View {
   return view;
 }
 
+/** Subtypes no longer chosen in Section A leave the bases too (only when something changes). */
+function keepBaseSubtypes(w: W, keep: ReadonlySet<string>): { bases?: BaseInput[] } {
+  if (w.app.bases.every((b) => b.subtypes.every((c) => keep.has(c)))) return {};
+  return {
+    bases: basesInput(w).map((b) => ({ ...b, subtypes: (b.subtypes ?? []).filter((c) => keep.has(c)) })),
+  };
+}
+
 /** Toggle / page / done for A6 and A7 (scopes "s" and "c"). */
 export async function toggleRoleSubtype(w: W, role: "s" | "c", idx: number) {
   const items = availableFor(w, role);
@@ -111,14 +123,7 @@ export async function toggleRoleSubtype(w: W, role: "s" | "c", idx: number) {
     role === "s" && !next.some((c) => phc.has(c)) && w.app.hasPharmacy !== null ? { hasPharmacy: null } : {};
   return commit(w, {
     field: role === "s" ? "supplierSubtypes" : "coExecutorSubtypes",
-    data: { ...data, ...pharmacyReset },
-    extra: async (tx) => {
-      for (const b of w.app.bases) {
-        const kept = b.subtypes.filter((c) => stillChosen.has(c));
-        if (kept.length !== b.subtypes.length)
-          await tx.productionBase.update({ where: { id: b.id }, data: { subtypes: kept } });
-      }
-    },
+    patch: { ...data, ...pharmacyReset, ...keepBaseSubtypes(w, stillChosen) },
   });
 }
 
@@ -133,8 +138,12 @@ export const actions: Record<string, ActionDef> = {
       const forms = await ownershipForms(w);
       const f = forms[Number(i)];
       if (!f) return "render";
-      await commit(w, { field: "ownershipFormCode", data: { ownershipFormCode: f.code }, progress: { step: "A_ROLE" } });
-      return "render";
+      const ok = await commit(w, {
+        field: "ownershipFormCode",
+        patch: { ownershipFormCode: f.code },
+        progress: { step: "A_ROLE" },
+      });
+      return ok ? "render" : "done";
     },
   },
   role: {
@@ -150,21 +159,14 @@ export const actions: Record<string, ActionDef> = {
       ]);
       const ok = await commit(w, {
         field: "subjectStatus",
-        data: {
+        patch: {
           asSupplier,
           asCoExecutor,
           ...(asSupplier ? {} : { supplierSubtypes: [], hasPharmacy: null }),
           ...(asCoExecutor ? {} : { coExecutorSubtypes: [] }),
-          // the next step depends on the new answer: set it after the write
+          ...keepBaseSubtypes(w, keep),
         },
         progress: { step: asSupplier ? "A_SUP" : "A_CO" },
-        extra: async (tx) => {
-          for (const b of w.app.bases) {
-            const kept = b.subtypes.filter((c) => keep.has(c));
-            if (kept.length !== b.subtypes.length)
-              await tx.productionBase.update({ where: { id: b.id }, data: { subtypes: kept } });
-          }
-        },
       });
       return ok ? "render" : "done";
     },
@@ -174,7 +176,7 @@ export const actions: Record<string, ActionDef> = {
     async run(w, [v]) {
       const ok = await commit(w, {
         field: "hasPharmacy",
-        data: { hasPharmacy: v === "1" },
+        patch: { hasPharmacy: v === "1" },
         progress: { step: nextInA(w, "A_PHARM") },
       });
       return ok ? "render" : "done";

@@ -15,12 +15,15 @@ type Section = (typeof SECTIONS)[number];
 async function summaryText(w: W, bad: ReadonlySet<Section>): Promise<string> {
   const a = w.app;
   const prisma = w.ctx.deps.prisma;
-  const form = a.ownershipFormCode ? await prisma.ownershipForm.findUnique({ where: { code: a.ownershipFormCode } }) : null;
+  const form = a.ownershipFormCode
+    ? await prisma.ownershipForm.findUnique({ where: { code: a.ownershipFormCode } })
+    : null;
   const mark = (s: Section) => (bad.has(s) ? "⚠️" : "✅");
   const roles = [a.asSupplier ? t(w, "role.supplier") : null, a.asCoExecutor ? t(w, "role.coexec") : null]
     .filter(Boolean)
     .join(", ");
-  const list = (codes: string[]) => (codes.length ? codes.map((c) => escapeHtml(subtypeName(w, c))).join("; ") : "—");
+  const list = (codes: string[]) =>
+    codes.length ? codes.map((c) => escapeHtml(subtypeName(w, c))).join("; ") : "—";
   const d2 = a.documents.filter((d) => d.kind === "REGISTRATION").length;
   const d3 = a.documents.filter((d) => d.kind === "POWER_OF_ATTORNEY").length;
   const parts = [
@@ -127,7 +130,9 @@ export const actions: Record<string, ActionDef> = {
       if (!ok) return "done";
       if (w.ctx.session.awaiting?.kind === "wizard") w.ctx.session.awaiting = undefined;
       if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
-      const warn = report.warnings.length ? `\n\n${(await errorLines(w.ctx, report.warnings)).join("\n")}` : "";
+      const warn = report.warnings.length
+        ? `\n\n${(await errorLines(w.ctx, report.warnings)).join("\n")}`
+        : "";
       await w.ctx.reply(`${t(w, "save.ok")}${warn}`, {
         parse_mode: "HTML",
         reply_markup: { inline_keyboard: draftActions(w.ctx, w.app) },

@@ -4,6 +4,7 @@
 import type { DomainError } from "./types.ts";
 
 export const IIN_BIN_LENGTH = 12;
+export const IIN_ERROR_CODES = ["iin_bin_format", "iin_bin_checksum"] as const;
 
 const FIRST_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] as const;
 const SECOND_WEIGHTS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2] as const;

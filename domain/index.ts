@@ -1,5 +1,6 @@
 // The pure domain: vocabulary, contracts, the state machine, form rules, licences, IIN/BIN, notifications,
-// ports (and the working-day calendar when present). Import from here: `import { decide } from "../domain/index.ts"`.
+// ports and the working-day calendar. Import from here: `import { decide } from "../domain/index.ts"`.
+export * from "./calendar.ts";
 export * from "./contracts.ts";
 export * from "./iin.ts";
 export * from "./licences.ts";

@@ -32,6 +32,17 @@ export interface LicenceData {
   appendices: readonly LicenceAppendixData[];
 }
 
+/** Error codes of this module. */
+export const LICENCE_ERROR_CODES = [
+  "iin_bin_format",
+  "iin_bin_checksum",
+  "bin_not_linked",
+  "request_not_processing",
+  "request_in_progress",
+  "licence_not_eligible",
+  "licence_bin_not_allowed",
+] as const;
+
 /** Activity types shown in «Все лицензии» (SPEC §2.4). */
 export const DISPLAYED_ACTIVITY_CODES = ["A15", "L60", "L61", "L64"] as const;
 

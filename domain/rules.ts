@@ -138,6 +138,35 @@ export interface ValidationReport {
   warnings: DomainError[];
 }
 
+/** Error and warning codes of this module (the bot maps each to a kk/ru text). */
+export const RULES_ERROR_CODES = [
+  "required", // V1, V2 (M1 «Это обязательное поле»)
+  "unknown_value", // A4 / A8 not in the reference list
+  "subtypes_without_status", // A6/A7 filled without «Поставщик»/«Соисполнитель» in A5
+  "subtype_not_available", // A6/A7/C7 not allowed by the licence appendices or the classifier
+  "pharmacy_not_applicable", // A9 answered without a PHC subtype
+  "base_without_subtypes", // V3 (M2)
+  "bases_do_not_cover_subtypes", // V4 (M3)
+  "ses_file_required", // V5
+  "kato_invalid", // C5 not 9 digits
+  "kato_not_leaf", // V6
+  "latitude_out_of_range", // C3
+  "longitude_out_of_range", // C4
+  "file_empty", // V7
+  "file_too_large", // V7 (M7)
+  "file_type_not_allowed", // DECISIONS 18
+  "licences_required", // D1: at least one licence
+  "licence_not_eligible", // D1: fails the §2.4 filter
+  "licence_bin_not_allowed", // D1: not own / linked BIN
+  "licences_stale", // DECISIONS 1: fetched more than 24 h ago
+  "licence_required", // R1–R3 (blocking at save)
+  "registration_file_required", // V8
+  "excluded_less_than_3_years", // G6 / V10
+  "open_application_exists", // DECISIONS 8
+  "field_immutable", // §3.7
+] as const;
+export const RULES_WARNING_CODES = ["coordinates_outside_kazakhstan"] as const;
+
 // ───────────── constants (DECISIONS: change here) ─────────────
 
 /** G6 / DECISIONS 7. */

@@ -527,7 +527,6 @@ export const TRANSITIONS: readonly TransitionRow[] = [
 /** Error codes `decide` / `decideCreate` can return. */
 export const STATE_MACHINE_ERROR_CODES = [
   "wrong_status",
-  "wrong_notice_kind",
   "forbidden_role",
   "not_author",
   "notice_required",
@@ -704,17 +703,18 @@ const wrongStatus = (app: AppSnapshot, action: Action) =>
     params: { action, status: app.status, decisionKind: app.decisionKind ?? "" },
   });
 
-/** Picks the row by the current notice's kind (T12 vs T13), or the error explaining why there is none. */
+/**
+ * Picks the row by the current notice's kind (T12 vs T13). currentNotice() only returns kinds that have a
+ * row, so the only failure is a missing notice.
+ */
 function pickRow(candidates: readonly TransitionRow[], notice: Notice | null): Result<Found> {
   const row = candidates.find((r) => r.noticeKind === undefined || r.noticeKind === notice?.kind);
-  if (row) return ok({ row, notice });
-  if (!notice) return fail({ code: "notice_required" });
-  return fail({ code: "wrong_notice_kind", params: { kind: notice.kind } });
+  return row ? ok({ row, notice }) : fail({ code: "notice_required" });
 }
 
 /**
  * Order of checks: the status / decision kind ("wrong_status"), the actor's role ("forbidden_role",
- * "not_author"), the notice kind ("notice_required", "wrong_notice_kind"), then all guards and inputs at once.
+ * "not_author"), a notice to send ("notice_required"), then all guards and inputs at once.
  * With `input` null the input requirements are skipped (allowedActions).
  */
 function evaluate(
@@ -757,8 +757,8 @@ function toDecision(row: TransitionRow, app: AppSnapshot): Decision {
 
 /**
  * The one transition function. Checks, in this order: the row exists for the status and decision kind
- * ("wrong_status"), the actor's role ("forbidden_role", "not_author"), the notice kind ("notice_required",
- * "wrong_notice_kind"), then all guards and inputs at once. CREATE has no application: use `decideCreate`.
+ * ("wrong_status"), the actor's role ("forbidden_role", "not_author"), a notice to send ("notice_required"),
+ * then all guards and inputs at once. CREATE has no application: use `decideCreate`.
  */
 export const decide: Decide = (app, action, actor, input) => {
   const r = evaluate(app, action, actor, input);

@@ -77,7 +77,10 @@ function splitLine(line: string, sep: string): string[] {
 
 /** Parse and compute the tree attributes. Throws on a malformed file (unknown parent, duplicate id/code). */
 export function parseKato(text: string): KatoRow[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "");
   if (lines.length < 2) throw new Error("KATO file is empty");
   const headerLine = lines[0]!;
   const sep = headerLine.includes(";") ? ";" : headerLine.includes("\t") ? "\t" : ",";
@@ -163,7 +166,8 @@ export async function importKato(
   opts: { file?: string; batchSize?: number; log?: (l: string) => void } = {},
 ): Promise<KatoImportResult> {
   const file = opts.file ?? defaultKatoFile();
-  if (!file) throw new Error(`KATO file not found (looked in: ${DEFAULT_KATO_FILES.join(", ")}); set KATO_FILE`);
+  if (!file)
+    throw new Error(`KATO file not found (looked in: ${DEFAULT_KATO_FILES.join(", ")}); set KATO_FILE`);
   const t0 = Date.now();
   const rows = parseKato(readFileSync(file, "utf8"));
   const parseMs = Date.now() - t0;
@@ -204,7 +208,6 @@ export async function importKato(
 
 async function main() {
   try {
-    // @ts-ignore: optional at runtime
     await import("dotenv/config");
   } catch {}
   const url = process.env.DATABASE_URL;

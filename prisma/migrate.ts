@@ -109,11 +109,13 @@ async function run(session: SqlSession, opts: MigrateOptions): Promise<MigrateRe
       );
     }
     const done = new Map<string, AppliedRow>();
-    for (const r of rows) if (r.finished_at !== null && r.rolled_back_at === null) done.set(r.migration_name, r);
+    for (const r of rows)
+      if (r.finished_at !== null && r.rolled_back_at === null) done.set(r.migration_name, r);
 
     const localNames = new Set(local.map((m) => m.name));
     for (const name of done.keys()) {
-      if (!localNames.has(name)) log(`warning: migration ${name} is applied but missing from ${opts.dir ?? MIGRATIONS_DIR}`);
+      if (!localNames.has(name))
+        log(`warning: migration ${name} is applied but missing from ${opts.dir ?? MIGRATIONS_DIR}`);
     }
     for (const m of local) {
       const row = done.get(m.name);
@@ -160,7 +162,10 @@ async function run(session: SqlSession, opts: MigrateOptions): Promise<MigrateRe
             [id, m.checksum, m.name, message],
           )
           .catch(() => {});
-        throw new MigrationError(`Migration ${m.name} failed and was rolled back: ${message}`, "APPLY_FAILED");
+        throw new MigrationError(
+          `Migration ${m.name} failed and was rolled back: ${message}`,
+          "APPLY_FAILED",
+        );
       }
       applied.push(m.name);
       log(`applied ${m.name} (${Date.now() - t0} ms)`);
@@ -218,7 +223,9 @@ export async function migrationStatus(databaseUrl: string, dir = MIGRATIONS_DIR)
     const rows: AppliedRow[] = exists.rows[0]?.t
       ? (await client.query<AppliedRow>(`SELECT * FROM "_prisma_migrations" ORDER BY started_at`)).rows
       : [];
-    const applied = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
+    const applied = new Set(
+      rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name),
+    );
     const local = readMigrations(dir);
     return {
       applied: local.filter((m) => applied.has(m.name)).map((m) => m.name),
@@ -231,7 +238,6 @@ export async function migrationStatus(databaseUrl: string, dir = MIGRATIONS_DIR)
 
 async function main() {
   try {
-    // @ts-ignore: optional at runtime
     await import("dotenv/config");
   } catch {}
   const url = process.env.DATABASE_URL;

@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isValidIinBin } from "../domain/iin.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { DEMO_INVITES, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_REGISTRY_LICENCES } from "./data/demo.ts";
 import { importKato, type KatoImportResult } from "./kato-import.ts";
@@ -60,15 +61,8 @@ export function readData<T>(name: string): T {
   return JSON.parse(readFileSync(resolve(DATA_DIR, name), "utf8")) as T;
 }
 
-/** IIN/BIN check digit (DECISIONS, identity): weights 1..11, then 3..11,1,2 if the first sum mod 11 is 10. */
-export function isValidBin(value: string): boolean {
-  if (!/^\d{12}$/.test(value)) return false;
-  const d = [...value].map(Number);
-  const sum = (w: number[]) => w.reduce((s, wi, i) => s + wi * d[i]!, 0) % 11;
-  let c = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-  if (c === 10) c = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
-  return c !== 10 && c === d[11];
-}
+/** IIN/BIN with a valid check digit (the domain's rule, DECISIONS identity). */
+export const isValidBin = isValidIinBin;
 
 export interface SeedOptions {
   /** Also seed the demo organisations, registry licences, people and invites. */
@@ -184,7 +178,11 @@ async function seedDemo(tx: Tx): Promise<void> {
       phone: o.phone,
       email: o.email,
     };
-    const org = await tx.organisation.upsert({ where: { bin: o.bin }, create: { bin: o.bin, ...v }, update: v });
+    const org = await tx.organisation.upsert({
+      where: { bin: o.bin },
+      create: { bin: o.bin, ...v },
+      update: v,
+    });
     orgIds.set(o.bin, org.id);
     for (const l of o.links) {
       if (!isValidBin(l.bin)) throw new Error(`demo organisation ${o.key}: invalid linked BIN ${l.bin}`);
@@ -274,7 +272,6 @@ export async function seed(prisma: PrismaClient, opts: SeedOptions): Promise<See
 
 async function main() {
   try {
-    // @ts-ignore: optional at runtime
     await import("dotenv/config");
   } catch {}
   const url = process.env.DATABASE_URL;
@@ -284,11 +281,7 @@ async function main() {
   }
   const args = process.argv.slice(2);
   const fileArg = args.indexOf("--kato-file");
-  const kato = args.includes("--no-kato")
-    ? false
-    : fileArg >= 0
-      ? { file: args[fileArg + 1] }
-      : true;
+  const kato = args.includes("--no-kato") ? false : fileArg >= 0 ? { file: args[fileArg + 1] } : true;
   const { createPrisma } = await import("./db.ts");
   const { prisma, close } = createPrisma(url);
   try {

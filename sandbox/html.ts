@@ -153,13 +153,15 @@ export function parseTelegramHtml(source: string): { text: string; entities: TgE
         }
         while (i < n && isSpace(source[i])) i++;
         if (source[i] !== "=") {
-          if (i >= n) throw new HtmlParseError(`Unclosed start tag "${tag}" at byte offset ${byteOffset(begin)}`);
+          if (i >= n)
+            throw new HtmlParseError(`Unclosed start tag "${tag}" at byte offset ${byteOffset(begin)}`);
           if (tag === "blockquote" && attr === "expandable") arg = "1";
           continue;
         }
         i++;
         while (i < n && isSpace(source[i])) i++;
-        if (i >= n) throw new HtmlParseError(`Unclosed start tag "${tag}" at byte offset ${byteOffset(begin)}`);
+        if (i >= n)
+          throw new HtmlParseError(`Unclosed start tag "${tag}" at byte offset ${byteOffset(begin)}`);
         let value = "";
         const q = source[i];
         if (q !== '"' && q !== "'") {
@@ -193,14 +195,17 @@ export function parseTelegramHtml(source: string): { text: string; entities: TgE
         else if (tag === "blockquote" && attr === "expandable") arg = "1";
       }
       if (tag === "span" && arg !== "spoiler") {
-        throw new HtmlParseError(`Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(begin)}`);
+        throw new HtmlParseError(
+          `Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(begin)}`,
+        );
       }
       i++; // '>'
       stack.push({ tag, arg, offset: out.length, sourceAfter: i });
       continue;
     }
     // end tag
-    if (stack.length === 0) throw new HtmlParseError(`Unexpected end tag at byte offset ${byteOffset(begin)}`);
+    if (stack.length === 0)
+      throw new HtmlParseError(`Unexpected end tag at byte offset ${byteOffset(begin)}`);
     i++;
     const nameBegin = i;
     while (i < n && !isSpace(source[i]) && source[i] !== ">") i++;

@@ -116,7 +116,14 @@ export type SandboxEvent =
   | { type: "edit"; chat_id: number; message: TgMessage }
   | { type: "delete"; chat_id: number; message_id: number }
   | { type: "keyboard"; chat_id: number; keyboard: Markup | null }
-  | { type: "toast"; chat_id: number; text: string; show_alert: boolean; url?: string; callback_query_id: string }
+  | {
+      type: "toast";
+      chat_id: number;
+      text: string;
+      show_alert: boolean;
+      url?: string;
+      callback_query_id: string;
+    }
   | { type: "action"; chat_id: number; action: string }
   | { type: "api_error"; chat_id?: number; method: string; description: string }
   | { type: "person"; person: SandboxPerson }
@@ -217,7 +224,8 @@ function guessMime(name: string, bytes: Buffer, declared?: string): string {
 
 /** Width and height of a PNG or JPEG (0×0 when unknown). */
 function imageSize(b: Buffer): { width: number; height: number } {
-  if (b.length > 24 && b.readUInt32BE(0) === 0x89504e47) return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+  if (b.length > 24 && b.readUInt32BE(0) === 0x89504e47)
+    return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
   if (b.length > 4 && b[0] === 0xff && b[1] === 0xd8) {
     let i = 2;
     while (i + 9 < b.length) {
@@ -293,7 +301,8 @@ export class Sandbox {
     const server = createServer((req, res) => {
       this.route(req, res).catch((e) => {
         this.opts.logger?.warn({ err: e instanceof Error ? e.message : String(e) }, "sandbox request failed");
-        if (!res.headersSent) this.json(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
+        if (!res.headersSent)
+          this.json(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
         else res.end();
       });
     });
@@ -569,7 +578,10 @@ export class Sandbox {
       const filePath = decodeURIComponent(m[2]!);
       const f = [...this.files.values()].find((x) => x.file_path === filePath);
       if (!f) return this.json(res, 404, { ok: false, error_code: 404, description: "Not Found" });
-      res.writeHead(200, { "content-type": f.mime_type ?? "application/octet-stream", "content-length": f.bytes.length });
+      res.writeHead(200, {
+        "content-type": f.mime_type ?? "application/octet-stream",
+        "content-length": f.bytes.length,
+      });
       res.end(f.bytes);
       return;
     }
@@ -619,19 +631,26 @@ export class Sandbox {
       const handler = this.methods[method];
       if (!handler) throw new ApiError(404, "Not Found");
       const result =
-        method === "getupdates" ? await this.getUpdates(params, res) : await handler.call(this, params, files);
+        method === "getupdates"
+          ? await this.getUpdates(params, res)
+          : await handler.call(this, params, files);
       record.ok = true;
       record.result = result;
       this.record(record);
       if (!res.writableEnded && !res.destroyed) this.json(res, 200, { ok: true, result });
     } catch (e) {
       const err =
-        e instanceof ApiError ? e : new ApiError(500, `Internal Server Error: ${e instanceof Error ? e.message : e}`);
+        e instanceof ApiError
+          ? e
+          : new ApiError(500, `Internal Server Error: ${e instanceof Error ? e.message : e}`);
       record.description = err.description;
       this.record(record);
       const chatId = int(params.chat_id);
       if (err.code !== 409) {
-        this.opts.logger?.warn({ method: methodName, description: err.description }, "sandbox: Bot API error");
+        this.opts.logger?.warn(
+          { method: methodName, description: err.description },
+          "sandbox: Bot API error",
+        );
         this.emit({ type: "api_error", chat_id: chatId, method: methodName, description: err.description });
       }
       if (!res.writableEnded && !res.destroyed) {
@@ -646,7 +665,8 @@ export class Sandbox {
   }
 
   private record(r: ApiCallRecord): void {
-    if (r.method.toLowerCase() === "getupdates" && r.ok && Array.isArray(r.result) && r.result.length === 0) return;
+    if (r.method.toLowerCase() === "getupdates" && r.ok && Array.isArray(r.result) && r.result.length === 0)
+      return;
     this.calls.push(r);
     if (this.calls.length > 10_000) this.calls.splice(0, this.calls.length - 10_000);
   }
@@ -679,7 +699,11 @@ export class Sandbox {
       return true;
     },
     getwebhookinfo: function () {
-      return { url: this.webhookUrl, has_custom_certificate: false, pending_update_count: this.updates.length };
+      return {
+        url: this.webhookUrl,
+        has_custom_certificate: false,
+        pending_update_count: this.updates.length,
+      };
     },
     logout: () => true,
     close: () => true,
@@ -747,7 +771,11 @@ export class Sandbox {
       const markup = this.checkMarkup(p.reply_markup);
       return this.botMessage(
         c,
-        { document: docRef(f), ...(cap.text ? { caption: cap.text } : {}), ...ents("caption_entities", cap.entities) },
+        {
+          document: docRef(f),
+          ...(cap.text ? { caption: cap.text } : {}),
+          ...ents("caption_entities", cap.entities),
+        },
         markup,
         p,
       );
@@ -846,7 +874,12 @@ export class Sandbox {
       const f = this.files.get(str(p.file_id) ?? "");
       if (!f) throw bad("invalid file_id");
       if (f.bytes.length > LIMITS.download) throw bad("file is too big");
-      return { file_id: f.file_id, file_unique_id: f.file_unique_id, file_size: f.file_size, file_path: f.file_path };
+      return {
+        file_id: f.file_id,
+        file_unique_id: f.file_unique_id,
+        file_size: f.file_size,
+        file_path: f.file_path,
+      };
     },
   };
 
@@ -965,7 +998,8 @@ export class Sandbox {
   private checkMarkup(raw: unknown, inlineOnly = false): Markup | undefined {
     const m = obj<Markup>(raw, "reply keyboard markup");
     if (m === undefined) return undefined;
-    if (typeof m !== "object" || m === null || Array.isArray(m)) throw bad("can't parse reply keyboard markup JSON object");
+    if (typeof m !== "object" || m === null || Array.isArray(m))
+      throw bad("can't parse reply keyboard markup JSON object");
     if ("inline_keyboard" in m) {
       const rows = m.inline_keyboard;
       if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r))) {
@@ -987,17 +1021,22 @@ export class Sandbox {
       for (const row of rows as Record<string, unknown>[][]) {
         for (const b of row) {
           count++;
-          if (typeof b !== "object" || b === null) throw bad("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
-          if (typeof b.text !== "string") throw bad("can't parse inline keyboard button: Field \"text\" must be of type String");
+          if (typeof b !== "object" || b === null)
+            throw bad("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
+          if (typeof b.text !== "string")
+            throw bad('can\'t parse inline keyboard button: Field "text" must be of type String');
           if (!b.text.trim()) throw bad("BUTTON_TEXT_INVALID");
           if (!actions.some((a) => b[a] !== undefined)) {
-            throw bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
+            throw bad(
+              "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+            );
           }
           if (b.callback_data !== undefined) {
             const bytes = Buffer.byteLength(String(b.callback_data), "utf8");
             if (bytes < 1 || bytes > LIMITS.callbackData) throw bad("BUTTON_DATA_INVALID");
           }
-          if (b.url !== undefined && !/^(https?|tg):\/\/\S+$/i.test(String(b.url))) throw bad("BUTTON_URL_INVALID");
+          if (b.url !== undefined && !/^(https?|tg):\/\/\S+$/i.test(String(b.url)))
+            throw bad("BUTTON_URL_INVALID");
         }
       }
       if (count > 100) throw bad("reply markup is too long");
@@ -1011,12 +1050,13 @@ export class Sandbox {
       }
       for (const b of rows.flat() as unknown[]) {
         const text = typeof b === "string" ? b : (b as { text?: unknown })?.text;
-        if (typeof text !== "string" || !text.trim()) throw bad("can't parse keyboard button: Field \"text\" must be of type String");
+        if (typeof text !== "string" || !text.trim())
+          throw bad('can\'t parse keyboard button: Field "text" must be of type String');
       }
       return m; // applied to the chat by botMessage
     }
     if ("remove_keyboard" in m || "force_reply" in m) return m;
-    throw bad("can't find field \"inline_keyboard\"");
+    throw bad('can\'t find field "inline_keyboard"');
   }
 
   private inputFile(v: unknown, files: Map<string, UploadedFile>, field: string, folder: string): StoredFile {
@@ -1034,7 +1074,12 @@ export class Sandbox {
     return existing;
   }
 
-  private botMessage(c: Chat, content: Partial<TgMessage>, markup: Markup | undefined, p: Record<string, unknown>): TgMessage {
+  private botMessage(
+    c: Chat,
+    content: Partial<TgMessage>,
+    markup: Markup | undefined,
+    p: Record<string, unknown>,
+  ): TgMessage {
     const replyParams = obj<{ message_id?: unknown; allow_sending_without_reply?: unknown }>(
       p.reply_parameters,
       "reply parameters",
@@ -1101,7 +1146,8 @@ export class Sandbox {
   private async handleUi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const parts = url.pathname.split("/").filter(Boolean); // ["ui", ...]
     const fail = (status: number, error: string) => this.json(res, status, { ok: false, error });
-    if (req.method === "POST" && req.headers["x-sandbox"] !== "1") return fail(403, "missing x-sandbox header");
+    if (req.method === "POST" && req.headers["x-sandbox"] !== "1")
+      return fail(403, "missing x-sandbox header");
     try {
       if (req.method === "GET" && parts[1] === "events") return this.openEvents(req, res);
       if (req.method === "GET" && parts[1] === "info") {
@@ -1110,7 +1156,9 @@ export class Sandbox {
       if (req.method === "POST" && parts[1] === "persons" && parts.length === 2) {
         const b = await readJson(req);
         const person = this.addPerson({
-          ...(typeof b.first_name === "string" && b.first_name.trim() ? { first_name: b.first_name.trim().slice(0, 64) } : {}),
+          ...(typeof b.first_name === "string" && b.first_name.trim()
+            ? { first_name: b.first_name.trim().slice(0, 64) }
+            : {}),
           language_code: b.language_code === "kk" ? "kk" : "ru",
           role: typeof b.role === "string" ? b.role : "Новый пользователь",
         });
@@ -1152,7 +1200,8 @@ export class Sandbox {
         }
         if (req.method === "POST" && action === "file") {
           const bytes = await readRaw(req, LIMITS.upload);
-          const name = (url.searchParams.get("name") ?? "file").replace(/[\\/\r\n]/g, "_").slice(0, 200) || "file";
+          const name =
+            (url.searchParams.get("name") ?? "file").replace(/[\\/\r\n]/g, "_").slice(0, 200) || "file";
           const message = this.sendFile(chatId, {
             name,
             bytes,

@@ -38,7 +38,12 @@ function run(cmd, cmdArgs) {
 }
 
 if (!existsSync(join(root, "node_modules", "tsx"))) {
-  run(npm, existsSync(join(root, "package-lock.json")) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"]);
+  run(
+    npm,
+    existsSync(join(root, "package-lock.json"))
+      ? ["ci", "--no-audit", "--no-fund"]
+      : ["install", "--no-audit", "--no-fund"],
+  );
 }
 if (!existsSync(join(root, "generated", "prisma", "client.ts"))) {
   run(npm, ["run", "db:generate"]);

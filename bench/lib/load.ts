@@ -31,6 +31,7 @@ export async function runLoad(
   let started = 0;
   let measuredStart = Number.NaN;
   const t0 = nowMs();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     lanes.map(async (lane) => {
       for (const i of lane) {
@@ -48,6 +49,10 @@ export async function runLoad(
     }),
   );
   const end = nowMs();
+  const cpu = process.cpuUsage(cpu0);
   if (errors) throw new Error(`${errors} of ${total} operations failed; first: ${String(firstError)}`);
-  return summarize(samples, end - (Number.isNaN(measuredStart) ? t0 : measuredStart));
+  return summarize(samples, end - (Number.isNaN(measuredStart) ? t0 : measuredStart), cpu.user + cpu.system);
 }
+
+/** Warm-up operations before a measured run of `count` (the scenarios prepare this many extra). */
+export const warmupOf = (count: number): number => Math.min(200, Math.floor(count / 5));

@@ -8,6 +8,8 @@ export interface LatencySummary {
   p99: number;
   max: number;
   mean: number;
+  /** CPU time of this process per operation (user + system), ms: less sensitive to other load on the machine. */
+  cpuMs: number;
 }
 
 /** Nearest-rank percentile (q in 0..1) of unsorted samples. */
@@ -18,7 +20,7 @@ export function percentile(samples: number[], q: number): number {
   return sorted[rank]!;
 }
 
-export function summarize(samplesMs: number[], elapsedMs: number): LatencySummary {
+export function summarize(samplesMs: number[], elapsedMs: number, cpuMicros = Number.NaN): LatencySummary {
   const n = samplesMs.length;
   const sum = samplesMs.reduce((a, b) => a + b, 0);
   return {
@@ -28,6 +30,7 @@ export function summarize(samplesMs: number[], elapsedMs: number): LatencySummar
     p99: percentile(samplesMs, 0.99),
     max: n ? Math.max(...samplesMs) : Number.NaN,
     mean: n ? sum / n : Number.NaN,
+    cpuMs: n ? cpuMicros / 1000 / n : Number.NaN,
   };
 }
 

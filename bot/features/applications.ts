@@ -1,6 +1,7 @@
 // «Создать заявку» and drafts: create (G1, M6, fresh licences – DECISIONS 1), the wizard
 // (conversations/), list, view, continue/edit, delete with confirmation (T3), «Сформировать заявку
-// о включении» (T4, PDF), «Отправить на подписание» (T5), «Внести изменение» (T20), /cancel.
+// о включении» (T4, PDF), «Отправить на подписание» (T5), «Внести изменение» (T20).
+// /cancel is global (createBot): it clears session.awaiting; the draft stays in «Проект».
 //
 // Callback data (bot/callbacks.ts codec, UUIDs packed to 22 chars, version after "@"):
 //   m.new / m.drafts                 menu entries (bot/keyboards.ts MENU)
@@ -21,8 +22,12 @@ import {
   createNewVersionRow,
   deleteDraftRow,
   freshLicences,
+  loadDraft,
   sendToHeadRow,
+  supplierActor,
 } from "../../conversations/wizard/repo.ts";
+import { decide } from "../../domain/stateMachine.ts";
+import { type ApplyTransitionResult, applyTransition } from "../../prisma/store/applications.ts";
 import { errorLines, validateDraft } from "../../conversations/wizard/validate.ts";
 import { readProgress } from "../../conversations/wizard/progress.ts";
 import { filterDisplayable } from "../../domain/licences.ts";
@@ -66,7 +71,8 @@ const reply = (ctx: AppContext, text: string, kb?: InlineKeyboard | { inline_key
   ctx.reply(text, { parse_mode: "HTML", ...(kb ? { reply_markup: kb as InlineKeyboard } : {}) });
 
 async function answer(ctx: AppContext, text?: string) {
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery(text ? { text, show_alert: true } : undefined).catch(() => {});
+  if (ctx.callbackQuery)
+    await ctx.answerCallbackQuery(text ? { text, show_alert: true } : undefined).catch(() => {});
 }
 
 // ───────────── create ─────────────
@@ -81,7 +87,10 @@ async function askCreate(ctx: AppContext) {
   await reply(
     ctx,
     ctx.t("drafts:m6"),
-    new InlineKeyboard().text(ctx.t("drafts:btn.create"), cb("ap.new1")).row().text(ctx.t("drafts:btn.cancel"), cb(MENU.menu)),
+    new InlineKeyboard()
+      .text(ctx.t("drafts:btn.create"), cb("ap.new1"))
+      .row()
+      .text(ctx.t("drafts:btn.cancel"), cb(MENU.menu)),
   );
 }
 
@@ -109,13 +118,21 @@ async function ensureFreshLicences(ctx: AppContext, org: { id: string; bin: stri
     requestId = running?.id;
   }
   if (!requestId) {
-    await reply(ctx, ctx.t("drafts:licences_failed"), new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData));
+    await reply(
+      ctx,
+      ctx.t("drafts:licences_failed"),
+      new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData),
+    );
     return null;
   }
   await reply(ctx, ctx.t("drafts:licences_requested"));
   const res = await processLicenceRequest(prisma, getLicensingRegistry(ctx.deps), requestId, ctx.deps.now());
   if (res.status === "FAILED") {
-    await reply(ctx, ctx.t("drafts:licences_failed"), new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData));
+    await reply(
+      ctx,
+      ctx.t("drafts:licences_failed"),
+      new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData),
+    );
     return null;
   }
   licences = filterDisplayable(await freshLicences(prisma, org.id, ctx.deps.now()));
@@ -136,15 +153,23 @@ async function create(ctx: AppContext) {
   }
   const licences = await ensureFreshLicences(ctx, org, cb("ap.new1"));
   if (!licences) return;
-  const id = await createDraftRow(ctx.deps.prisma, {
+  const res = await createDraftRow(ctx.deps.prisma, {
     orgId: org.id,
     authorId: ctx.user.id,
     ownershipFormCode: org.ownershipFormCode,
     licences,
     progress: { step: "A_OWN" },
+    now: ctx.deps.now(),
   });
+  if (!res.ok) {
+    // G6: excluded less than 3 years ago (any region)
+    const errors = res.reason === "excluded_recently" ? res.errors : [];
+    const lines = errors.length ? await errorLines(ctx, errors) : [ctx.t("wizard:stale")];
+    await reply(ctx, lines.join("\n"), backToMenu(ctx.t));
+    return;
+  }
   await reply(ctx, ctx.t("drafts:created"));
-  await resumeWizard(ctx, id);
+  await resumeWizard(ctx, res.id);
 }
 
 // ───────────── list / view ─────────────
@@ -183,7 +208,10 @@ async function list(ctx: AppContext) {
 /** The application, if the user works for its organisation. */
 async function loadOwn(ctx: AppContext, id: string | undefined) {
   if (!id) return null;
-  const app = await ctx.deps.prisma.application.findUnique({ where: { id }, include: { region: true, org: true } });
+  const app = await ctx.deps.prisma.application.findUnique({
+    where: { id },
+    include: { region: true, org: true },
+  });
   if (!app) return null;
   const orgIds = await supplierOrgIds(ctx);
   return orgIds.includes(app.orgId) ? app : null;
@@ -253,14 +281,25 @@ async function askDelete(ctx: AppContext) {
 async function doDelete(ctx: AppContext) {
   const app = await target(ctx, ["DRAFT"]);
   if (!app || !ctx.user) return;
-  const ok = await deleteDraftRow(ctx.deps.prisma, app.id, app.version, ctx.user.id);
-  if (!ok) {
-    await answer(ctx, ctx.t("wizard:stale"));
+  const actor = await supplierActor(ctx.deps.prisma, ctx.user.id, app.orgId);
+  const res = await deleteDraftRow(ctx.deps.prisma, {
+    id: app.id,
+    version: app.version,
+    actor,
+    now: ctx.deps.now(),
+  });
+  if (!res.ok) {
+    await answer(ctx, transitionError(ctx, res));
     return;
   }
   await answer(ctx);
-  if (ctx.session.awaiting?.kind === "wizard" && ctx.session.awaiting.id === app.id) ctx.session.awaiting = undefined;
-  await reply(ctx, ctx.t("drafts:deleted"), new InlineKeyboard().text(ctx.t("drafts:btn.list"), cb("ap.list")));
+  if (ctx.session.awaiting?.kind === "wizard" && ctx.session.awaiting.id === app.id)
+    ctx.session.awaiting = undefined;
+  await reply(
+    ctx,
+    ctx.t("drafts:deleted"),
+    new InlineKeyboard().text(ctx.t("drafts:btn.list"), cb("ap.list")),
+  );
 }
 
 // ───────────── T4: the application form PDF ─────────────
@@ -273,35 +312,29 @@ async function form(ctx: AppContext) {
   if (!data) return;
   const pdf = await renderApplicationForm(data, ctx.lang);
   const stored = await storeBytes(ctx, pdf.bytes, { fileName: pdf.fileName, mimeType: pdf.mimeType });
-  // The form does not change the answers: the version stays, so the buttons of the draft stay valid.
-  const done = await ctx.deps.prisma.$transaction(async (tx) => {
-    const res = await tx.application.updateMany({
-      where: { id: app.id, version: app.version, status: "DRAFT" },
-      data: { formFileId: stored.id },
-    });
-    if (res.count !== 1) return false;
-    await tx.applicationDocument.create({ data: { applicationId: app.id, kind: "APPLICATION_FORM", fileId: stored.id } });
-    await tx.auditEvent.create({
-      data: {
-        applicationId: app.id,
-        chainId: app.chainId,
-        actorId: ctx.user?.id,
-        action: "GENERATE_FORM",
-        fromStatus: "DRAFT",
-        toStatus: "DRAFT",
-        changes: { sha256: stored.sha256 },
-      },
-    });
-    return true;
+  const res = await applyTransition(ctx.deps.prisma, {
+    applicationId: app.id,
+    expectedVersion: app.version,
+    action: "GENERATE_FORM",
+    actor: await supplierActor(ctx.deps.prisma, ctx.user.id, app.orgId),
+    input: {},
+    decide,
+    now: ctx.deps.now(),
+    also: async (tx) => {
+      await tx.applicationDocument.create({
+        data: { applicationId: app.id, kind: "APPLICATION_FORM", fileId: stored.id },
+      });
+      await tx.application.update({ where: { id: app.id }, data: { formFileId: stored.id } });
+    },
   });
-  if (!done) {
-    await reply(ctx, ctx.t("wizard:stale"));
+  if (!res.ok) {
+    await reply(ctx, transitionError(ctx, res));
     return;
   }
   await ctx.replyWithDocument(new InputFile(pdf.bytes, pdf.fileName), {
     caption: ctx.t("drafts:form_caption", { sha: pdf.sha256.slice(0, 16) }),
     parse_mode: "HTML",
-    reply_markup: { inline_keyboard: draftActions(ctx, app) },
+    reply_markup: { inline_keyboard: draftActions(ctx, { ...app, version: res.version }) },
   });
 }
 
@@ -310,7 +343,6 @@ async function form(ctx: AppContext) {
 async function send(ctx: AppContext) {
   const app = await target(ctx, ["DRAFT"]);
   if (!app || !ctx.user) return;
-  const { loadDraft } = await import("../../conversations/wizard/repo.ts");
   const full = await loadDraft(ctx.deps.prisma, app.id);
   if (!full) return;
   const report = await validateDraft(ctx.deps.prisma, full, ctx.deps.now(), true);
@@ -328,13 +360,15 @@ async function send(ctx: AppContext) {
     await answer(ctx, ctx.t("drafts:save_first"));
     return;
   }
-  if (!app.formFileId) {
-    await answer(ctx, ctx.t("drafts:form_first"));
-    return;
-  }
-  const res = await sendToHeadRow(ctx.deps.prisma, { id: app.id, version: app.version, actorId: ctx.user.id });
+  const res = await sendToHeadRow(ctx.deps.prisma, {
+    id: app.id,
+    version: app.version,
+    actor: await supplierActor(ctx.deps.prisma, ctx.user.id, app.orgId),
+    now: ctx.deps.now(),
+    draftComplete: report.ok,
+  });
   if (!res.ok) {
-    await answer(ctx, ctx.t(`drafts:send_error.${res.code}`, { defaultValue: ctx.t("wizard:stale") }));
+    await answer(ctx, transitionError(ctx, res));
     return;
   }
   await answer(ctx);
@@ -355,19 +389,29 @@ async function changes(ctx: AppContext) {
   }
   const licences = await ensureFreshLicences(ctx, org, cb("ap.chg", [app.id], app.version));
   if (!licences) return;
-  const id = await createNewVersionRow(ctx.deps.prisma, {
+  const res = await createNewVersionRow(ctx.deps.prisma, {
     fromId: app.id,
     expectedVersion: app.version,
-    authorId: ctx.user.id,
+    actor: await supplierActor(ctx.deps.prisma, ctx.user.id, app.orgId),
     licences,
     progress: { step: "SUM", sum: true },
+    now: ctx.deps.now(),
   });
-  if (!id) {
-    await reply(ctx, ctx.t("drafts:changes_refused"));
+  if (!res.ok || !res.newApplicationId) {
+    await reply(ctx, `${ctx.t("drafts:changes_refused")}\n${transitionError(ctx, res)}`);
     return;
   }
   await reply(ctx, ctx.t("drafts:changes_created"));
-  await resumeWizard(ctx, id);
+  await resumeWizard(ctx, res.newApplicationId);
+}
+
+/** A refused transition in the user's language: stale, or the state machine's first error. */
+function transitionError(ctx: AppContext, res: ApplyTransitionResult): string {
+  if (res.ok) return "";
+  if (res.reason === "not_found") return ctx.t("drafts:not_found");
+  if (res.reason === "stale") return ctx.t("wizard:stale");
+  const code = res.errors[0]?.code ?? "forbidden_role";
+  return ctx.t(`drafts:send_error.${code}`, { defaultValue: ctx.t("drafts:send_error.generic", { code }) });
 }
 
 // ───────────── wiring ─────────────

@@ -5,7 +5,7 @@ import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { TransitionInput } from "../../domain/contracts.ts";
 import { type DraftLicence, licenceNotices, type SubtypeRequirement } from "../../domain/rules.ts";
 import { decide } from "../../domain/stateMachine.ts";
-import { applyTransition, loadSnapshot } from "../../prisma/store/applications.ts";
+import { addGeneratedDocument, applyTransition, loadSnapshot } from "../../prisma/store/applications.ts";
 import { actorFor } from "../../prisma/store/users.ts";
 import type { Action } from "../../domain/types.ts";
 import { cb, cbData, cbPattern } from "../callbacks.ts";
@@ -13,11 +13,13 @@ import type { AppContext } from "../context.ts";
 import { escapeHtml } from "../i18n.ts";
 import { backToMenu, MENU } from "../keyboards.ts";
 import { loadApplicationDocData, renderApplicationForm, renderConsent } from "../services/pdf.ts";
+import { storeBytes } from "../services/files.ts";
 import { getSigner } from "../services/signer.ts";
 import type { Feature } from "./index.ts";
 import { formatDateTime, statusLabel } from "./status.ts";
 
-const V = {
+/** Callback verbs of the head screens (e.g. a notification button: `cb(HEAD_VERBS.open, [appId], version)`). */
+export const HEAD_VERBS = {
   open: "hd.o",
   consent: "hd.pdf",
   form: "hd.form",
@@ -27,6 +29,7 @@ const V = {
   reject: "hd.r",
   cancel: "hd.x",
 } as const;
+const V = HEAD_VERBS;
 export const HEAD_REJECT_REASON = "head_reject_reason";
 const HEAD_ROLES = ["HEAD", "HEAD_ATTORNEY"] as const;
 
@@ -36,7 +39,8 @@ interface PendingSign {
   sha256: string;
 }
 
-const nameIn = (ctx: AppContext, o: { nameKk: string; nameRu: string }) => (ctx.lang === "kk" ? o.nameKk : o.nameRu);
+const nameIn = (ctx: AppContext, o: { nameKk: string; nameRu: string }) =>
+  ctx.lang === "kk" ? o.nameKk : o.nameRu;
 
 async function headOrgIds(ctx: AppContext): Promise<string[]> {
   if (!ctx.user) return [];
@@ -221,7 +225,9 @@ async function m4Messages(ctx: AppContext, applicationId: string): Promise<strin
     fetchedAt: l.fetchedAt,
     appendices: l.appendices,
   }));
-  const licenceParents = Object.fromEntries(codes.filter((c) => c.parentCode).map((c) => [c.code, c.parentCode!]));
+  const licenceParents = Object.fromEntries(
+    codes.filter((c) => c.parentCode).map((c) => [c.code, c.parentCode!]),
+  );
   const notices = licenceNotices(
     { ...app, licences },
     {
@@ -329,7 +335,8 @@ async function confirmSign(ctx: AppContext) {
     version = await transition(ctx, c.app.id, c.version, "HEAD_SIGN_CONSENT", { signature, confirmed: true });
     if (version === null) return;
   }
-  if ((await transition(ctx, c.app.id, version, "HEAD_SUBMIT", { signature, confirmed: true })) === null) return;
+  if ((await transition(ctx, c.app.id, version, "HEAD_SUBMIT", { signature, confirmed: true })) === null)
+    return;
   // Keep the signature record (who, when, hash, method) even if the store recorded none.
   const existing = await ctx.deps.prisma.signature.findFirst({
     where: { applicationId: c.app.id, document: "CONSENT", sha256: pdf.sha256, signerId: ctx.user.id },
@@ -346,6 +353,14 @@ async function confirmSign(ctx: AppContext) {
       },
     });
   }
+  // The signed document itself is kept with the application (D4), so it outlives the chat.
+  const stored = await storeBytes(ctx, pdf.bytes, { fileName: pdf.fileName, mimeType: pdf.mimeType });
+  await addGeneratedDocument(ctx.deps.prisma, {
+    applicationId: c.app.id,
+    kind: "CONSENT",
+    fileId: stored.id,
+    now: ctx.deps.now(),
+  });
   ctx.session.scratch = { ...ctx.session.scratch, headSign: undefined };
   await ctx.editMessageReplyMarkup().catch(() => {});
   await ctx.reply(ctx.t("head:submitted", { status: statusLabel(ctx.t, "UNDER_REVIEW") }), {

@@ -6,6 +6,7 @@ import { feature as applications } from "./applications.ts";
 import { feature as fallback } from "./fallback.ts";
 import { feature as head } from "./head.ts";
 import { feature as licences } from "./licences.ts";
+import { feature as licensing } from "./licensing.ts";
 import { feature as staff } from "./staff.ts";
 import { feature as start } from "./start.ts";
 import { feature as status } from "./status.ts";
@@ -16,6 +17,7 @@ export interface Feature {
 }
 
 export const features: Feature[] = [
+  licensing, // before start: owns /services and the «Государственные услуги» menu button
   start,
   licences,
   status,

@@ -1,6 +1,7 @@
 // «Мои электронные лицензии» (SPEC §2): «Получить лицензии» (a licence request for the own or a linked BIN),
 // «Все лицензии» (display filter), one licence with its appendices, «Скачать приложение», the M5 hint.
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { filterDisplayable } from "../../domain/licences.ts";
 import type { DomainError } from "../../domain/types.ts";
@@ -34,7 +35,8 @@ async function managedOrg(ctx: AppContext) {
 }
 
 async function denied(ctx: AppContext) {
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("licences:not_allowed"), show_alert: true });
+  if (ctx.callbackQuery)
+    await ctx.answerCallbackQuery({ text: ctx.t("licences:not_allowed"), show_alert: true });
   else await ctx.reply(ctx.t("licences:not_allowed"), { reply_markup: backToMenu(ctx.t) });
 }
 
@@ -64,7 +66,10 @@ async function showScreen(ctx: AppContext) {
   lines.push(shown.length ? ctx.t("licences:all_title", { count: shown.length }) : ctx.t("licences:none"));
   const kb = new InlineKeyboard();
   for (const l of shown.slice(0, 30)) {
-    kb.text(ctx.t("licences:item_button", { number: l.number, code: l.activityCode }), cb(V.view, [l.id])).row();
+    kb.text(
+      ctx.t("licences:item_button", { number: l.number, code: l.activityCode }),
+      cb(V.view, [l.id]),
+    ).row();
   }
   if (latest?.status === "FAILED") kb.text(ctx.t("licences:retry"), cb(V.get, [latest.bin])).row();
   kb.text(ctx.t("licences:get_own", { bin: org.bin }), cb(V.get, [org.bin])).row();
@@ -105,12 +110,21 @@ async function getLicences(ctx: AppContext) {
     ctx.t("licences:request_created", { bin, status: ctx.t("licences:request_status.PROCESSING") }),
     { parse_mode: "HTML" },
   );
-  const res = await processLicenceRequest(ctx.deps.prisma, getLicensingRegistry(ctx.deps), started.requestId, ctx.deps.now());
+  const res = await processLicenceRequest(
+    ctx.deps.prisma,
+    getLicensingRegistry(ctx.deps),
+    started.requestId,
+    ctx.deps.now(),
+  );
   if (res.status === "PROCESSED") {
     await ctx.api.editMessageText(
       msg.chat.id,
       msg.message_id,
-      ctx.t("licences:request_done", { bin, status: ctx.t("licences:request_status.PROCESSED"), count: res.total }),
+      ctx.t("licences:request_done", {
+        bin,
+        status: ctx.t("licences:request_status.PROCESSED"),
+        count: res.total,
+      }),
       { parse_mode: "HTML" },
     );
   } else if (res.status === "FAILED") {
@@ -118,7 +132,10 @@ async function getLicences(ctx: AppContext) {
       msg.chat.id,
       msg.message_id,
       ctx.t("licences:request_failed", { bin, status: ctx.t("licences:request_status.FAILED") }),
-      { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("licences:retry"), cb(V.get, [bin])) },
+      {
+        parse_mode: "HTML",
+        reply_markup: new InlineKeyboard().text(ctx.t("licences:retry"), cb(V.get, [bin])),
+      },
     );
     return;
   }
@@ -205,7 +222,7 @@ async function downloadAppendix(ctx: AppContext) {
   if (appendix.fileId) {
     const f = await ctx.deps.prisma.storedFile.findUnique({ where: { id: appendix.fileId } });
     if (f) {
-      const bytes = await readFile(f.storagePath).catch(() => null);
+      const bytes = await readFile(resolve(ctx.deps.config.FILES_DIR, f.storagePath)).catch(() => null);
       if (bytes) {
         await ctx.replyWithDocument(new InputFile(bytes, f.fileName), { caption, parse_mode: "HTML" });
         return;

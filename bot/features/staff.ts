@@ -67,10 +67,17 @@ function errorText(ctx: AppContext, errors: DomainError[]): string {
   return ctx.t(`staff:error.${code}`, { defaultValue: ctx.t("staff:error.generic", { code }) });
 }
 
-async function alreadyDecided(ctx: AppContext, appId: string, known?: { decidedBy: string | null; decidedAt: Date | null }) {
+async function alreadyDecided(
+  ctx: AppContext,
+  appId: string,
+  known?: { decidedBy: string | null; decidedAt: Date | null },
+) {
   const d = known?.decidedAt ? known : await lastDecision(ctx.deps.prisma, appId);
   const text = d.decidedAt
-    ? ctx.t("staff:already_decided", { name: d.decidedBy ?? ctx.t("notify:someone"), at: fmtKzTime(d.decidedAt) })
+    ? ctx.t("staff:already_decided", {
+        name: d.decidedBy ?? ctx.t("notify:someone"),
+        at: fmtKzTime(d.decidedAt),
+      })
     : ctx.t("staff:stale");
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
   else await ctx.reply(text);
@@ -97,7 +104,10 @@ async function staffPress(ctx: AppContext, needVersion = true) {
  * otherwise answer "already decided" (stale) or "not available" and change nothing.
  */
 async function precheck(ctx: AppContext, appId: string, version: number, userId: string, actions: Action[]) {
-  const [app, actor] = await Promise.all([loadSnapshot(ctx.deps.prisma, appId), rolesFor(ctx.deps.prisma, userId, appId)]);
+  const [app, actor] = await Promise.all([
+    loadSnapshot(ctx.deps.prisma, appId),
+    rolesFor(ctx.deps.prisma, userId, appId),
+  ]);
   if (!app || !actor) {
     await answer(ctx, ctx.t("staff:not_found"), true);
     return null;
@@ -124,7 +134,13 @@ async function decideNow(
   input: Parameters<typeof runTransition>[1]["input"] = {},
 ): Promise<boolean> {
   if (!ctx.user) return false;
-  const r = await runTransition(ctx.deps, { applicationId: appId, expectedVersion: version, action, userId: ctx.user.id, input });
+  const r = await runTransition(ctx.deps, {
+    applicationId: appId,
+    expectedVersion: version,
+    action,
+    userId: ctx.user.id,
+    input,
+  });
   if (!r.ok) {
     if (r.kind === "stale") await alreadyDecided(ctx, appId, r);
     else if (r.kind === "not_found") await answer(ctx, ctx.t("staff:not_found"), true);
@@ -135,7 +151,14 @@ async function decideNow(
   await answer(ctx, ctx.t(`staff:done.${action}`));
   // The step is over for everybody else: their messages are edited by the outbox worker.
   await closeStaleStaffMessages(ctx.deps.prisma, appId);
-  const card = await cardScreen(ctx.deps.prisma, ctx.t, ctx.lang, appId, ctx.user.id, ctx.t(`staff:done.${action}`));
+  const card = await cardScreen(
+    ctx.deps.prisma,
+    ctx.t,
+    ctx.lang,
+    appId,
+    ctx.user.id,
+    ctx.t(`staff:done.${action}`),
+  );
   if (card) await show(ctx, card, !!ctx.callbackQuery);
   return true;
 }
@@ -222,12 +245,15 @@ composer.callbackQuery(cbPattern(V.rejection), async (ctx) => {
 
 composer.callbackQuery(cbPattern(V.ground), async (ctx) => {
   const p = await staffPress(ctx);
-  if (!p || !p.extra) return;
+  if (!p?.extra) return;
   const s = scratch(ctx);
-  if (!s.rej || s.rej.app !== p.appId || s.rej.v !== p.version) s.rej = { app: p.appId, v: p.version, grounds: [] };
+  if (!s.rej || s.rej.app !== p.appId || s.rej.v !== p.version)
+    s.rej = { app: p.appId, v: p.version, grounds: [] };
   const exists = await ctx.deps.prisma.rejectionGround.findFirst({ where: { code: p.extra, active: true } });
   if (!exists) return answer(ctx, ctx.t("staff:denied"), true);
-  s.rej.grounds = s.rej.grounds.includes(p.extra) ? s.rej.grounds.filter((g) => g !== p.extra) : [...s.rej.grounds, p.extra];
+  s.rej.grounds = s.rej.grounds.includes(p.extra)
+    ? s.rej.grounds.filter((g) => g !== p.extra)
+    : [...s.rej.grounds, p.extra];
   await answer(ctx);
   await show(ctx, await groundsScreen(ctx.deps.prisma, ctx.t, ctx.lang, s.rej));
 });
@@ -258,7 +284,8 @@ composer.callbackQuery(cbPattern(V.rejectionOk), async (ctx) => {
 composer.callbackQuery(cbPattern(V.pickCheckers), async (ctx) => {
   const p = await staffPress(ctx);
   if (!p) return;
-  if (!(await precheck(ctx, p.appId, p.version, p.userId, ["SEND_TO_CHECK", "SEND_EXCLUSION_TO_CHECK"]))) return;
+  if (!(await precheck(ctx, p.appId, p.version, p.userId, ["SEND_TO_CHECK", "SEND_EXCLUSION_TO_CHECK"])))
+    return;
   const s = scratch(ctx);
   s.chk = { app: p.appId, v: p.version, ids: [] };
   await answer(ctx);
@@ -267,12 +294,13 @@ composer.callbackQuery(cbPattern(V.pickCheckers), async (ctx) => {
 
 composer.callbackQuery(cbPattern(V.toggleChecker), async (ctx) => {
   const p = await staffPress(ctx);
-  if (!p || !p.extra) return;
+  if (!p?.extra) return;
   if (p.extra === p.userId) return answer(ctx, ctx.t("staff:checkers.self"), true);
   const list = await branchCheckers(ctx.deps.prisma, p.appId, p.userId);
   if (!list.some((c) => c.id === p.extra)) return answer(ctx, ctx.t("staff:denied"), true);
   const s = scratch(ctx);
-  if (!s.chk || s.chk.app !== p.appId || s.chk.v !== p.version) s.chk = { app: p.appId, v: p.version, ids: [] };
+  if (!s.chk || s.chk.app !== p.appId || s.chk.v !== p.version)
+    s.chk = { app: p.appId, v: p.version, ids: [] };
   const id = p.extra;
   s.chk.ids = s.chk.ids.includes(id) ? s.chk.ids.filter((x) => x !== id) : [...s.chk.ids, id];
   await answer(ctx);
@@ -305,7 +333,7 @@ composer.callbackQuery(cbPattern(V.exclusion), async (ctx) => {
 
 composer.callbackQuery(cbPattern(V.exclusionReason), async (ctx) => {
   const p = await staffPress(ctx);
-  if (!p || !p.extra) return;
+  if (!p?.extra) return;
   const exists = await ctx.deps.prisma.exclusionReason.findFirst({ where: { code: p.extra, active: true } });
   if (!exists) return answer(ctx, ctx.t("staff:denied"), true);
   const s = scratch(ctx);
@@ -383,7 +411,7 @@ composer.callbackQuery(cbPattern(V.exclusionSign), async (ctx) => {
 
 pm.on("message:text", async (ctx, next) => {
   const aw = ctx.session.awaiting;
-  if (!aw || !aw.id || ![AWAIT_REASON, AWAIT_NOTE, AWAIT_GROUND].includes(aw.kind)) return next();
+  if (!aw?.id || ![AWAIT_REASON, AWAIT_NOTE, AWAIT_GROUND].includes(aw.kind)) return next();
   const text = ctx.message.text.trim();
   if (text.startsWith("/")) {
     ctx.session.awaiting = undefined;

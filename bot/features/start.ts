@@ -27,7 +27,12 @@ export type RedeemResult =
  * Redeem a one-time invite (store: one transaction, a conditional update, so a second redemption by anyone
  * finds nothing to claim) and load what the welcome message shows.
  */
-export async function redeemInvite(prisma: PrismaClient, code: string, userId: string, now: Date): Promise<RedeemResult> {
+export async function redeemInvite(
+  prisma: PrismaClient,
+  code: string,
+  userId: string,
+  now: Date,
+): Promise<RedeemResult> {
   if (!/^[A-Za-z0-9_-]{6,64}$/.test(code)) return { ok: false, reason: "unknown" };
   const r = await storeRedeemInvite(prisma, { code, userId, now });
   if (!r.ok) return { ok: false, reason: r.reason === "not_found" ? "unknown" : r.reason };
@@ -39,7 +44,10 @@ export async function redeemInvite(prisma: PrismaClient, code: string, userId: s
         })
       : null,
     r.branchId
-      ? prisma.branch.findUnique({ where: { id: r.branchId }, select: { id: true, nameKk: true, nameRu: true } })
+      ? prisma.branch.findUnique({
+          where: { id: r.branchId },
+          select: { id: true, nameKk: true, nameRu: true },
+        })
       : null,
   ]);
   return { ok: true, org, branch, orgRoles: r.orgRoles, staffRoles: r.staffRoles };
@@ -78,7 +86,11 @@ async function onboard(ctx: AppContext, code: string) {
     lines.push(ctx.t(isValidIinBin(res.org.bin) ? "start:invite.bin_ok" : "start:invite.bin_bad"));
   }
   if (res.branch) {
-    lines.push(ctx.t("start:invite.branch", { name: escapeHtml(ctx.lang === "kk" ? res.branch.nameKk : res.branch.nameRu) }));
+    lines.push(
+      ctx.t("start:invite.branch", {
+        name: escapeHtml(ctx.lang === "kk" ? res.branch.nameKk : res.branch.nameRu),
+      }),
+    );
   }
   const roles = [
     ...res.orgRoles.map((r) => ctx.t(`common:roles.${r}`)),
@@ -103,6 +115,12 @@ async function askNameOrMenu(ctx: AppContext) {
 }
 
 const composer = new Composer<AppContext>();
+
+// The user blocked (or unblocked) the bot: nothing to answer; deliveries to a blocked chat fail with 403
+// and are dropped by the error boundary and the outbox.
+composer.on("my_chat_member", (ctx) => {
+  ctx.log.info({ status: ctx.myChatMember.new_chat_member.status }, "chat member status changed");
+});
 
 // Language choice (works before a language is known).
 composer.callbackQuery(cbPattern(LANG_VERB), async (ctx) => {
@@ -163,7 +181,8 @@ async function help(ctx: AppContext) {
   const roles = await loadRoles(ctx);
   const parts = [ctx.t("start:help.intro")];
   if (roles.org.length) parts.push(ctx.t("start:help.supplier"));
-  if (roles.org.some((r) => r.role === "HEAD" || r.role === "HEAD_ATTORNEY")) parts.push(ctx.t("start:help.head"));
+  if (roles.org.some((r) => r.role === "HEAD" || r.role === "HEAD_ATTORNEY"))
+    parts.push(ctx.t("start:help.head"));
   if (roles.staff.length) parts.push(ctx.t("start:help.staff"));
   if (!roles.org.length && !roles.staff.length) parts.push(ctx.t("start:help.no_roles"));
   parts.push(ctx.t("start:help.common"));
@@ -198,7 +217,12 @@ composer.on("message", async (ctx, next) => {
     return;
   }
   const name = text.replace(/\s+/g, " ");
-  if (name.length < 3 || name.length > 150 || !/^[\p{L}][\p{L}\p{M}' .-]*$/u.test(name) || !name.includes(" ")) {
+  if (
+    name.length < 3 ||
+    name.length > 150 ||
+    !/^[\p{L}][\p{L}\p{M}' .-]*$/u.test(name) ||
+    !name.includes(" ")
+  ) {
     await ctx.reply(ctx.t("start:name.invalid"));
     return;
   }

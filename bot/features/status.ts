@@ -9,7 +9,9 @@ import { backToMenu, loadRoles, MENU } from "../keyboards.ts";
 import type { Feature } from "./index.ts";
 
 export const PAGE_SIZE = 5;
-const V = { list: "st.l", view: "st.v", versions: "st.ver" } as const;
+/** Callback verbs (e.g. a notification button to the application: `cb(STATUS_VERBS.view, [appId])`). */
+export const STATUS_VERBS = { list: "st.l", view: "st.v", versions: "st.ver" } as const;
+const V = STATUS_VERBS;
 
 /** «dd.mm.yyyy hh:mm», Kazakhstan time (UTC+5). */
 export function formatDateTime(d: Date): string {
@@ -122,9 +124,12 @@ async function showDetail(ctx: AppContext, id: string | undefined) {
   });
   const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is string => !!x))];
   const actors = new Map(
-    (await ctx.deps.prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, fullName: true } })).map(
-      (u) => [u.id, u.fullName ?? "—"],
-    ),
+    (
+      await ctx.deps.prisma.user.findMany({
+        where: { id: { in: actorIds } },
+        select: { id: true, fullName: true },
+      })
+    ).map((u) => [u.id, u.fullName ?? "—"]),
   );
   const reasons = await reasonNames(ctx, [...new Set(events.flatMap((e) => e.reasons))]);
   const lines = [
@@ -153,12 +158,17 @@ async function showDetail(ctx: AppContext, id: string | undefined) {
     ];
     if (e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus) {
       parts.push(
-        ctx.t("status:event_move", { from: statusLabel(ctx.t, e.fromStatus), to: statusLabel(ctx.t, e.toStatus) }),
+        ctx.t("status:event_move", {
+          from: statusLabel(ctx.t, e.fromStatus),
+          to: statusLabel(ctx.t, e.toStatus),
+        }),
       );
     }
     if (e.reasons.length) {
       parts.push(
-        ctx.t("status:event_reasons", { reasons: escapeHtml(e.reasons.map((r) => reasons.get(r) ?? r).join("; ")) }),
+        ctx.t("status:event_reasons", {
+          reasons: escapeHtml(e.reasons.map((r) => reasons.get(r) ?? r).join("; ")),
+        }),
       );
     }
     if (e.note) parts.push(ctx.t("status:event_note", { note: escapeHtml(e.note) }));

@@ -8,7 +8,8 @@ export function fmtKzTime(d: Date): string {
   return `${p(k.getUTCDate())}.${p(k.getUTCMonth() + 1)}.${k.getUTCFullYear()} ${p(k.getUTCHours())}:${p(k.getUTCMinutes())}`;
 }
 
-export const nameIn = (lang: Lang, o: { nameKk: string; nameRu: string }) => (lang === "kk" ? o.nameKk : o.nameRu);
+export const nameIn = (lang: Lang, o: { nameKk: string; nameRu: string }) =>
+  lang === "kk" ? o.nameKk : o.nameRu;
 
 /** Cut a text to Telegram's 4096-character limit (on a line boundary when possible). */
 export function clip(text: string, max = 4000): string {

@@ -2,6 +2,7 @@
 // The application is read fresh at delivery time, so the buttons carry the current version and a message
 // about a step that is already over is drawn without buttons.
 import { InlineKeyboard } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { DecisionKind, Status } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { cb } from "../callbacks.ts";
@@ -26,7 +27,7 @@ export interface Rendered {
   mode: "send" | "edit";
   messageId?: number;
   text: string;
-  reply_markup?: InlineKeyboard;
+  reply_markup?: InlineKeyboardMarkup;
 }
 
 /** Staff kinds: messages that carry decision buttons and are edited when their step is decided. */
@@ -41,9 +42,13 @@ export const STAFF_KINDS = new Set([
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v : undefined);
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const strs = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 
-export async function recipientLang(prisma: PrismaClient, row: { userId: string | null; chatId: bigint }): Promise<Lang> {
+export async function recipientLang(
+  prisma: PrismaClient,
+  row: { userId: string | null; chatId: bigint },
+): Promise<Lang> {
   const u = row.userId
     ? await prisma.user.findUnique({ where: { id: row.userId }, select: { language: true } })
     : await prisma.user.findUnique({ where: { telegramId: row.chatId }, select: { language: true } });
@@ -54,7 +59,7 @@ export async function recipientLang(prisma: PrismaClient, row: { userId: string 
 export async function renderOutbox(prisma: PrismaClient, row: RenderableRow, lang: Lang): Promise<Rendered> {
   const t = translator(lang);
   const p = (row.payload ?? {}) as Payload;
-  if (row.kind === "stage_closed") return renderClosed(prisma, row, p, lang, t);
+  if (row.kind === "stage_closed") return renderClosed(prisma, p, lang, t);
   const body = await renderBody(prisma, row, p, lang, t);
   let reply_markup: InlineKeyboard | undefined;
   if (row.applicationId && row.userId && STAFF_KINDS.has(row.kind)) {
@@ -81,21 +86,27 @@ async function staffKeyboard(
   return actionsKeyboard(t, app, actions, { open: true });
 }
 
-async function renderClosed(prisma: PrismaClient, row: RenderableRow, p: Payload, lang: Lang, t: Translate) {
+async function renderClosed(prisma: PrismaClient, p: Payload, lang: Lang, t: Translate) {
   const original = await prisma.outbox.findUnique({ where: { id: BigInt(String(p.outboxId ?? 0)) } });
   const at = str(p.decidedAt) ? fmtKzTime(new Date(String(p.decidedAt))) : "";
   const name = escapeHtml(str(p.decidedBy) ?? t("notify:someone"));
   const status = str(p.toStatus);
   const line = status
-    ? t("notify:closed", { name, at, result: t("notify:field.status", { value: t(`notify:status.${status}`) }) })
+    ? t("notify:closed", {
+        name,
+        at,
+        result: t("notify:field.status", { value: t(`notify:status.${status}`) }),
+      })
     : t("notify:closed_short", { name, at });
-  const body = original ? await renderBody(prisma, original, (original.payload ?? {}) as Payload, lang, t) : "";
+  const body = original
+    ? await renderBody(prisma, original, (original.payload ?? {}) as Payload, lang, t)
+    : "";
   return {
     mode: "edit" as const,
     messageId: Number(p.messageId),
     text: clip(`${body}\n\n<i>${line}</i>`.trim()),
     // an empty keyboard removes the buttons
-    reply_markup: new InlineKeyboard(),
+    reply_markup: { inline_keyboard: [] },
   };
 }
 
@@ -117,7 +128,10 @@ async function renderBody(prisma: PrismaClient, row: RenderableRow, p: Payload, 
   const status = (str(p.to) ?? str(p.toStatus) ?? str(p.status) ?? app.status) as Status | "DELETED";
 
   if (row.kind === "status_changed") {
-    lines.push(t(`notify:supplier.${status}`, { defaultValue: "" }) || t("notify:supplier.other", { status: t(`notify:status.${status}`) }));
+    lines.push(
+      t(`notify:supplier.${status}`, { defaultValue: "" }) ||
+        t("notify:supplier.other", { status: t(`notify:status.${status}`) }),
+    );
     lines.push(t("notify:field.org", { value: escapeHtml(nameIn(lang, app.org)) }));
     if (app.region) lines.push(t("notify:field.region", { value: escapeHtml(nameIn(lang, app.region)) }));
     lines.push(t("notify:field.status", { value: t(`notify:status.${status}`) }));
@@ -153,10 +167,16 @@ async function renderBody(prisma: PrismaClient, row: RenderableRow, p: Payload, 
       return escapeHtml(s ? nameIn(lang, s) : c);
     };
     if (app.supplierSubtypes.length) {
-      lines.push(t("notify:field.subtypes_supplier", { value: app.supplierSubtypes.slice(0, 12).map(name).join("; ") }));
+      lines.push(
+        t("notify:field.subtypes_supplier", {
+          value: app.supplierSubtypes.slice(0, 12).map(name).join("; "),
+        }),
+      );
     }
     if (app.coExecutorSubtypes.length) {
-      lines.push(t("notify:field.subtypes_co", { value: app.coExecutorSubtypes.slice(0, 12).map(name).join("; ") }));
+      lines.push(
+        t("notify:field.subtypes_co", { value: app.coExecutorSubtypes.slice(0, 12).map(name).join("; ") }),
+      );
     }
   }
   if (app.bases.length) lines.push(t("notify:field.bases", { count: app.bases.length }));
@@ -171,7 +191,8 @@ async function renderBody(prisma: PrismaClient, row: RenderableRow, p: Payload, 
         }),
       );
     }
-    if (app.licences.length > 8) lines.push(t("notify:field.licences_more", { count: app.licences.length - 8 }));
+    if (app.licences.length > 8)
+      lines.push(t("notify:field.licences_more", { count: app.licences.length - 8 }));
   } else lines.push(t("notify:field.no_licences"));
   const docKinds = [...new Set(app.documents.map((d) => d.kind))];
   lines.push(
@@ -208,7 +229,8 @@ export async function noticeLines(prisma: PrismaClient, applicationId: string, l
   const out = [t("notify:field.notice", { value: t(`notify:kind.${n.kind}`) })];
   const names = await reasonNames(prisma, n.kind, n.reasons, lang);
   if (names.length) out.push(t("notify:field.reasons", { value: names.map(escapeHtml).join("; ") }));
-  if (n.additionalGround) out.push(t("notify:field.additional_ground", { value: escapeHtml(n.additionalGround) }));
+  if (n.additionalGround)
+    out.push(t("notify:field.additional_ground", { value: escapeHtml(n.additionalGround) }));
   if (n.note) out.push(t("notify:field.note", { value: escapeHtml(n.note) }));
   return out;
 }

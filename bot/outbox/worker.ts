@@ -179,7 +179,10 @@ export async function closeStaleStaffMessages(prisma: PrismaClient, applicationI
   if (!rows.length) return 0;
   const done = new Set(
     (
-      await prisma.outbox.findMany({ where: { applicationId, kind: "stage_closed" }, select: { eventKey: true } })
+      await prisma.outbox.findMany({
+        where: { applicationId, kind: "stage_closed" },
+        select: { eventKey: true },
+      })
     ).map((r) => r.eventKey),
   );
   const data = [];
@@ -221,8 +224,14 @@ function describe(e: unknown): string {
 }
 
 /** One pass: claim a batch, deliver it (respecting the rate limits), record the outcome. */
-export async function deliverOnce(deps: OutboxDeps, api: Api, opts: WorkerOptions = {}, signal?: AbortSignal) {
-  const workerId = opts.workerId ?? (opts.workerId = defaultWorkerId());
+export async function deliverOnce(
+  deps: OutboxDeps,
+  api: Api,
+  opts: WorkerOptions = {},
+  signal?: AbortSignal,
+) {
+  opts.workerId ??= defaultWorkerId();
+  const workerId = opts.workerId;
   const leaseMs = opts.leaseMs ?? 60_000;
   const limits = limitsFor(deps, api);
   const stats: DeliveryStats = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
@@ -255,7 +264,11 @@ async function deliverRow(
     }
     await sleep(chatWait, signal);
     if (!(await stageState(prisma, row)).live) {
-      await finish(prisma, row, workerId, { status: "SENT", messageId: null, lastError: "step decided before delivery" });
+      await finish(prisma, row, workerId, {
+        status: "SENT",
+        messageId: null,
+        lastError: "step decided before delivery",
+      });
       stats.skipped++;
       return;
     }
@@ -275,7 +288,10 @@ async function deliverRow(
     let messageId: number | null = null;
     const chatId = Number(row.chatId);
     if (r.mode === "edit") {
-      await api.editMessageText(chatId, r.messageId ?? 0, r.text, { parse_mode: "HTML", reply_markup: r.reply_markup });
+      await api.editMessageText(chatId, r.messageId ?? 0, r.text, {
+        parse_mode: "HTML",
+        reply_markup: r.reply_markup,
+      });
     } else {
       const m = await api.sendMessage(chatId, r.text, {
         parse_mode: "HTML",
@@ -318,7 +334,10 @@ async function handleError(
       deps.logger.warn({ outbox: String(row.id), retry_after: ms / 1000 }, "outbox: 429, pausing");
       return;
     }
-    if (e.error_code === 400 && /message is not modified|message to edit not found|can't be edited/i.test(e.description)) {
+    if (
+      e.error_code === 400 &&
+      /message is not modified|message to edit not found|can't be edited/i.test(e.description)
+    ) {
       await finish(prisma, row, workerId, { status: "SENT", lastError: msg });
       stats.sent++;
       return;
@@ -337,7 +356,12 @@ async function handleError(
     stats.failed++;
     return;
   }
-  const delay = backoffMs(row.attempts, opts.baseBackoffMs ?? 1000, opts.maxBackoffMs ?? 5 * 60_000, opts.random);
+  const delay = backoffMs(
+    row.attempts,
+    opts.baseBackoffMs ?? 1000,
+    opts.maxBackoffMs ?? 5 * 60_000,
+    opts.random,
+  );
   await retryLater(prisma, row, workerId, delay, msg);
   stats.retried++;
 }

@@ -16,7 +16,11 @@ export interface Polling {
  * Refuses to long-poll a bot that has a webhook (Telegram would answer 409 forever, and deleting it
  * silently would cut off the instances that use it) unless `deleteWebhook` is asked for.
  */
-export async function ensureNoWebhook(bot: Bot<AppContext>, deleteWebhook: boolean, logger: Logger): Promise<void> {
+export async function ensureNoWebhook(
+  bot: Bot<AppContext>,
+  deleteWebhook: boolean,
+  logger: Logger,
+): Promise<void> {
   const info = await bot.api.getWebhookInfo();
   if (!info.url) return;
   if (!deleteWebhook) {

@@ -31,7 +31,10 @@ export class Lifecycle {
           await step.stop();
           this.logger.debug({ step: step.name, ms: Date.now() - t0 }, "stopped");
         } catch (e) {
-          this.logger.warn({ step: step.name, err: e instanceof Error ? e.message : String(e) }, "stop step failed");
+          this.logger.warn(
+            { step: step.name, err: e instanceof Error ? e.message : String(e) },
+            "stop step failed",
+          );
         }
       }
     })();

@@ -21,7 +21,10 @@ const SEED_LOCK_KEY = 72707370; // next to Prisma's migration lock key (72707369
 
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export async function openDatabase(config: AppConfig, logger: Logger): Promise<Db & { kind: "postgres" | "pglite" }> {
+export async function openDatabase(
+  config: AppConfig,
+  logger: Logger,
+): Promise<Db & { kind: "postgres" | "pglite" }> {
   const demo = config.DEMO_DATA ?? config.mode === "sandbox";
   const log = (line: string) => logger.info(line);
   if (!config.DATABASE_URL) {
@@ -40,7 +43,10 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
   const url = config.DATABASE_URL;
   try {
     const r = await migrate(url, { log });
-    logger.info({ applied: r.applied.length, alreadyApplied: r.alreadyApplied.length, ms: r.ms }, "migrations");
+    logger.info(
+      { applied: r.applied.length, alreadyApplied: r.alreadyApplied.length, ms: r.ms },
+      "migrations",
+    );
   } catch (e) {
     throw new StartupError(`DATABASE_URL: migrations failed: ${reason(e)}`);
   }

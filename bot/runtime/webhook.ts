@@ -119,7 +119,10 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
     } catch (e) {
       // Not handled: forget the claim so Telegram's retry (after our 500) is processed.
       await deduper.release(id).catch(() => {});
-      logger.error({ update_id: id, err: e instanceof Error ? e.message : String(e) }, "webhook update failed");
+      logger.error(
+        { update_id: id, err: e instanceof Error ? e.message : String(e) },
+        "webhook update failed",
+      );
       if (!res.writableEnded) sendJson(res, 500, { ok: false });
     }
   }

@@ -42,7 +42,12 @@ export function incomingFile(msg: Message | undefined): IncomingFile | null {
   }
   if (msg.photo?.length) {
     const p = msg.photo.reduce((a, b) => ((b.file_size ?? 0) > (a.file_size ?? 0) ? b : a));
-    return { fileId: p.file_id, fileName: `photo_${msg.message_id}.jpg`, mimeType: "image/jpeg", size: p.file_size };
+    return {
+      fileId: p.file_id,
+      fileName: `photo_${msg.message_id}.jpg`,
+      mimeType: "image/jpeg",
+      size: p.file_size,
+    };
   }
   return null;
 }
@@ -58,7 +63,12 @@ export function checkIncoming(f: IncomingFile): FileError | null {
   return null;
 }
 
-const MIME_BY_EXT: Record<string, string> = { pdf: "application/pdf", jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png" };
+const MIME_BY_EXT: Record<string, string> = {
+  pdf: "application/pdf",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+};
 
 /** Receive the file of the current message: check, download, store. */
 export async function receiveFile(
@@ -68,7 +78,8 @@ export async function receiveFile(
   if (!f) return { ok: false, error: "not_a_file" };
   const bad = checkIncoming(f);
   if (bad) return { ok: false, error: bad };
-  const mimeType = f.mimeType || MIME_BY_EXT[f.fileName.toLowerCase().split(".").pop() ?? ""] || "application/pdf";
+  const mimeType =
+    f.mimeType || MIME_BY_EXT[f.fileName.toLowerCase().split(".").pop() ?? ""] || "application/pdf";
   const meta = await ctx.api.getFile(f.fileId);
   if (meta.file_size !== undefined && meta.file_size > MAX_FILE_BYTES) return { ok: false, error: "too_big" };
   if (!meta.file_path) return { ok: false, error: "download_failed" };

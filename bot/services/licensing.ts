@@ -43,7 +43,10 @@ export type RegistryLicencePayload = z.input<typeof registryPayloadSchema>;
 export class DbLicensingRegistry implements LicensingRegistry {
   constructor(private readonly prisma: PrismaClient) {}
   async fetchLicences(bin: string): Promise<LicenceData[]> {
-    const rows = await this.prisma.registryLicence.findMany({ where: { holderBin: bin }, orderBy: { number: "asc" } });
+    const rows = await this.prisma.registryLicence.findMany({
+      where: { holderBin: bin },
+      orderBy: { number: "asc" },
+    });
     return rows.map((r) => {
       const p = registryPayloadSchema.parse(r.payload);
       return { ...p, number: p.number ?? r.number, holderBin: r.holderBin };
@@ -51,13 +54,16 @@ export class DbLicensingRegistry implements LicensingRegistry {
   }
 }
 
-export function getLicensingRegistry(deps: { prisma: PrismaClient; services: Record<string, unknown> }): LicensingRegistry {
-  return (deps.services.licensingRegistry as LicensingRegistry | undefined) ?? new DbLicensingRegistry(deps.prisma);
+export function getLicensingRegistry(deps: {
+  prisma: PrismaClient;
+  services: Record<string, unknown>;
+}): LicensingRegistry {
+  return (
+    (deps.services.licensingRegistry as LicensingRegistry | undefined) ?? new DbLicensingRegistry(deps.prisma)
+  );
 }
 
-export type StartResult =
-  | { ok: true; requestId: string }
-  | { ok: false; errors: DomainError[] };
+export type StartResult = { ok: true; requestId: string } | { ok: false; errors: DomainError[] };
 
 /**
  * «Получить лицензии»: check the own/linked rule and that no request is running, then create the request
@@ -110,7 +116,7 @@ export async function processLicenceRequest(
   now: Date,
 ): Promise<ProcessResult> {
   const req = await prisma.licenceRequest.findUnique({ where: { id: requestId } });
-  if (!req || req.status !== "PROCESSING") return { status: "SKIPPED" };
+  if (req?.status !== "PROCESSING") return { status: "SKIPPED" };
   let licences: LicenceData[];
   try {
     licences = await registry.fetchLicences(req.bin);

@@ -44,7 +44,13 @@ export interface ApplicationDocData {
   coExecutorSubtypes: string[];
   region: string | null;
   hasPharmacy: boolean | null;
-  bases: { address: string; latitude: number | null; longitude: number | null; kato: string | null; subtypes: string[] }[];
+  bases: {
+    address: string;
+    latitude: number | null;
+    longitude: number | null;
+    kato: string | null;
+    subtypes: string[];
+  }[];
   licences: { number: string; activityCode: string; issueDate: Date }[];
   headName: string | null;
   /** Date printed on the document and used as the PDF creation date (keeps the bytes stable). */
@@ -68,10 +74,14 @@ export async function loadApplicationDocData(
     },
   });
   if (!app) return null;
-  const codes = [...new Set([...app.supplierSubtypes, ...app.coExecutorSubtypes, ...app.bases.flatMap((b) => b.subtypes)])];
+  const codes = [
+    ...new Set([...app.supplierSubtypes, ...app.coExecutorSubtypes, ...app.bases.flatMap((b) => b.subtypes)]),
+  ];
   const [subtypes, form, head] = await Promise.all([
     prisma.careSubtype.findMany({ where: { code: { in: codes } } }),
-    app.ownershipFormCode ? prisma.ownershipForm.findUnique({ where: { code: app.ownershipFormCode } }) : null,
+    app.ownershipFormCode
+      ? prisma.ownershipForm.findUnique({ where: { code: app.ownershipFormCode } })
+      : null,
     headUserId ? prisma.user.findUnique({ where: { id: headUserId }, select: { fullName: true } }) : null,
   ]);
   const name = (x: { nameKk: string; nameRu: string }) => (lang === "kk" ? x.nameKk : x.nameRu);
@@ -86,7 +96,9 @@ export async function loadApplicationDocData(
       bin: o.bin,
       nameKk: o.nameKk,
       nameRu: o.nameRu,
-      legalAddress: [o.legalPostcode, o.legalKato, o.legalStreet, o.legalHouse, o.legalOffice].filter(Boolean).join(", "),
+      legalAddress: [o.legalPostcode, o.legalKato, o.legalStreet, o.legalHouse, o.legalOffice]
+        .filter(Boolean)
+        .join(", "),
       phone: o.phone,
       email: o.email,
     },
@@ -147,7 +159,11 @@ const finish = async (bytes: Promise<Buffer>, fileName: string): Promise<Generat
 };
 
 function field(doc: PDFKit.PDFDocument, label: string, value: string) {
-  doc.font("bold").text(`${label}: `, { continued: true }).font("regular").text(value || "—");
+  doc
+    .font("bold")
+    .text(`${label}: `, { continued: true })
+    .font("regular")
+    .text(value || "—");
 }
 
 /** «Заявка о включении» (T4), the application in the prescribed form. */
@@ -164,7 +180,10 @@ export function renderApplicationForm(d: ApplicationDocData, lang: Lang): Promis
     field(doc, t("common:docs.name_ru"), d.org.nameRu);
     field(doc, t("common:docs.bin"), d.org.bin);
     field(doc, t("common:docs.ownership"), d.ownershipForm ?? "");
-    const roles = [d.asSupplier ? t("common:docs.role_supplier") : null, d.asCoExecutor ? t("common:docs.role_coexec") : null];
+    const roles = [
+      d.asSupplier ? t("common:docs.role_supplier") : null,
+      d.asCoExecutor ? t("common:docs.role_coexec") : null,
+    ];
     field(doc, t("common:docs.subject_status"), roles.filter(Boolean).join(", "));
     field(doc, t("common:docs.subtypes_supplier"), d.supplierSubtypes.join("; "));
     field(doc, t("common:docs.subtypes_coexec"), d.coExecutorSubtypes.join("; "));
@@ -203,7 +222,11 @@ export function renderConsent(d: ApplicationDocData, lang: Lang): Promise<Genera
     field(doc, t("common:docs.org"), orgName);
     field(doc, t("common:docs.bin"), d.org.bin);
     field(doc, t("common:docs.region"), d.region ?? "");
-    field(doc, t("common:docs.application"), `${d.applicationId} (${t("common:docs.version")} ${d.versionNo})`);
+    field(
+      doc,
+      t("common:docs.application"),
+      `${d.applicationId} (${t("common:docs.version")} ${d.versionNo})`,
+    );
     doc.moveDown();
     doc.text(t("common:docs.consent_body", { org: orgName, bin: d.org.bin }), { align: "justify" });
     doc.moveDown();
@@ -234,7 +257,9 @@ export function renderAppendix(
     field(doc, t("common:docs.subtypes"), a.careSubtypes.join("; "));
     doc.moveDown(0.5);
     doc.font("bold").text(t("common:docs.section_bases")).font("regular");
-    a.addresses.forEach((x, i) => doc.text(`${i + 1}. ${x}`));
+    a.addresses.forEach((x, i) => {
+      doc.text(`${i + 1}. ${x}`);
+    });
     doc.moveDown();
     doc.fontSize(9).text(t("common:docs.appendix_source", { date: fmtDate(a.fetchedAt) }));
   });

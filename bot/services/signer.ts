@@ -95,7 +95,11 @@ export class TelegramConfirmationSigner implements Signer {
 }
 
 /** The signer registered in deps.services (a provider) or the default. */
-export function getSigner(deps: { prisma: PrismaClient; now: () => Date; services: Record<string, unknown> }): Signer {
+export function getSigner(deps: {
+  prisma: PrismaClient;
+  now: () => Date;
+  services: Record<string, unknown>;
+}): Signer {
   const s = deps.services.signer as Signer | undefined;
   return s ?? new TelegramConfirmationSigner(deps.prisma, deps.now);
 }

@@ -10,9 +10,15 @@ import { cb } from "../../bot/callbacks.ts";
 import type { AppContext } from "../../bot/context.ts";
 import { escapeHtml } from "../../bot/i18n.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
+import {
+  type BaseInput,
+  type DraftPatch,
+  type OpenApplication,
+  updateDraft,
+} from "../../prisma/store/applications.ts";
 import type { Progress, Step } from "./progress.ts";
 import { readProgress } from "./progress.ts";
-import { type DraftFull, loadDraft, type Tx, writeDraft } from "./repo.ts";
+import { type DraftFull, loadDraft } from "./repo.ts";
 
 export interface View {
   text: string;
@@ -46,7 +52,8 @@ export async function loadW(ctx: AppContext, id: string): Promise<W | null> {
   return { ctx, app, p: readProgress(app.progress), subtypes };
 }
 
-export const t = (w: W, key: string, opts?: Record<string, unknown>): string => w.ctx.t(`wizard:${key}`, opts);
+export const t = (w: W, key: string, opts?: Record<string, unknown>): string =>
+  w.ctx.t(`wizard:${key}`, opts);
 
 /** Callback data of a wizard button: verb, the draft id, args, the draft version it was drawn for. */
 export const wcb = (w: W, verb: string, ...args: (string | number)[]): string =>
@@ -68,7 +75,10 @@ export async function show(ctx: AppContext, view: View, opts: { fresh?: boolean 
   const msg = ctx.callbackQuery?.message;
   if (msg && !opts.fresh) {
     try {
-      await ctx.api.editMessageText(msg.chat.id, msg.message_id, view.text, { parse_mode: "HTML", reply_markup });
+      await ctx.api.editMessageText(msg.chat.id, msg.message_id, view.text, {
+        parse_mode: "HTML",
+        reply_markup,
+      });
       return;
     } catch (e) {
       if (e instanceof GrammyError && /not modified/i.test(e.description)) return;
@@ -90,30 +100,31 @@ export async function alert(ctx: AppContext, text: string): Promise<void> {
 }
 
 /**
- * Write one answer and move on: data + new progress under the version check. On success `w` is
- * reloaded; on a version conflict the supplier is told and nothing changes. Returns success.
+ * Write one answer and move on: the patch + new progress through the store's updateDraft (version
+ * check, version + 1, audit "EDIT"). On success `w` is reloaded; on a conflict (old button, double tap,
+ * another device) the supplier is told and nothing changes. Returns success.
  */
 export async function commit(
   w: W,
   change: {
     field: string;
-    data?: Prisma.ApplicationUncheckedUpdateManyInput;
+    patch?: DraftPatch;
     progress?: Partial<Progress> & { step?: Step };
-    extra?: (tx: Tx) => Promise<void>;
+    /** DECISIONS 8 refused the region inside the write (a race with another draft). */
+    onOpenInRegion?: (open: OpenApplication) => Promise<void>;
   },
 ): Promise<boolean> {
   const progress = change.progress ? ({ ...w.p, ...change.progress } as Progress) : undefined;
-  const v = await writeDraft(w.ctx.deps.prisma, {
-    id: w.app.id,
-    version: w.app.version,
-    actorId: w.ctx.user?.id ?? w.app.authorId,
-    data: change.data,
-    progress,
-    field: change.field,
-    extra: change.extra,
-  });
-  if (v === null) {
-    await stale(w.ctx);
+  const res = await updateDraft(
+    w.ctx.deps.prisma,
+    w.app.id,
+    w.app.version,
+    { ...change.patch, ...(progress ? { progress: progress as unknown as Prisma.InputJsonValue } : {}) },
+    { actorId: w.ctx.user?.id ?? w.app.authorId, now: w.ctx.deps.now() },
+  );
+  if (!res.ok) {
+    if (res.reason === "open_in_region" && change.onOpenInRegion) await change.onOpenInRegion(res.open);
+    else await stale(w.ctx);
     return false;
   }
   const fresh = await loadDraft(w.ctx.deps.prisma, w.app.id);
@@ -122,6 +133,29 @@ export async function commit(
   w.p = readProgress(fresh.progress);
   return true;
 }
+
+/** The bases as the store writes them (order = position). */
+export function basesInput(w: W): BaseInput[] {
+  return w.app.bases.map((b) => ({
+    address: b.address,
+    latitude: b.latitude,
+    longitude: b.longitude,
+    katoCode: b.katoCode,
+    sesFileId: b.sesFileId,
+    subtypes: [...b.subtypes],
+  }));
+}
+
+/** The bases with one of them (by position) changed. */
+export function withBase(w: W, position: number, change: Partial<BaseInput>): BaseInput[] {
+  return w.app.bases.map((b, i) =>
+    b.position === position ? { ...basesInput(w)[i]!, ...change } : basesInput(w)[i]!,
+  );
+}
+
+/** File ids of the draft's documents of one kind, in order. */
+export const docIds = (w: W, kind: string): string[] =>
+  w.app.documents.filter((d) => d.kind === kind).map((d) => d.fileId);
 
 export interface MultiItem {
   code: string;

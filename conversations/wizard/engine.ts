@@ -111,7 +111,7 @@ export async function handleWizardCallback(ctx: AppContext): Promise<void> {
 /** A message while the wizard waits for one (text, file, location, anything else). */
 export async function handleWizardInput(ctx: AppContext, appId: string): Promise<void> {
   const w = await loadW(ctx, appId);
-  if (!w || w.app.status !== "DRAFT" || !(await mayEdit(ctx, w))) {
+  if (w?.app.status !== "DRAFT" || !(await mayEdit(ctx, w))) {
     ctx.session.awaiting = undefined;
     await ctx.reply(ctx.t("wizard:gone"));
     return;
@@ -124,9 +124,13 @@ export async function handleWizardInput(ctx: AppContext, appId: string): Promise
 }
 
 /** Open the wizard at the draft's current step (create, resume after a restart, edit). */
-export async function resumeWizard(ctx: AppContext, appId: string, opts: { fresh?: boolean } = {}): Promise<boolean> {
+export async function resumeWizard(
+  ctx: AppContext,
+  appId: string,
+  opts: { fresh?: boolean } = {},
+): Promise<boolean> {
   const w = await loadW(ctx, appId);
-  if (!w || w.app.status !== "DRAFT" || !(await mayEdit(ctx, w))) return false;
+  if (w?.app.status !== "DRAFT" || !(await mayEdit(ctx, w))) return false;
   ctx.session.awaiting = { kind: "wizard", id: w.app.id };
   await renderCurrent(w, { fresh: opts.fresh ?? true });
   return true;

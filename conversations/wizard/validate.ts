@@ -13,7 +13,11 @@ import { OPEN_STATUSES, type DomainError } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { DraftFull } from "./repo.ts";
 
-export function toDomainDraft(app: DraftFull, leafCodes: ReadonlySet<string>, knownCodes: ReadonlySet<string>): DraftApplication {
+export function toDomainDraft(
+  app: DraftFull,
+  leafCodes: ReadonlySet<string>,
+  knownCodes: ReadonlySet<string>,
+): DraftApplication {
   return {
     identity: { nameKk: app.org.nameKk, nameRu: app.org.nameRu, bin: app.org.bin },
     ownershipFormCode: app.ownershipFormCode,
@@ -67,35 +71,39 @@ export async function validateDraft(
   saved: boolean,
 ): Promise<ValidationReport> {
   const katoCodes = app.bases.map((b) => b.katoCode).filter((c): c is string => !!c);
-  const [katos, subtypes, requirements, codes, forms, regions, links, files, excluded, open] = await Promise.all([
-    prisma.katoObject.findMany({ where: { code: { in: katoCodes } }, select: { code: true, isLeaf: true } }),
-    prisma.careSubtype.findMany(),
-    prisma.careSubtypeRequirement.findMany(),
-    prisma.licenceCode.findMany({ select: { code: true, parentCode: true } }),
-    prisma.ownershipForm.findMany({ select: { code: true } }),
-    prisma.region.findMany({ select: { code: true } }),
-    prisma.organisationLink.findMany({ where: { orgId: app.orgId }, select: { linkedBin: true } }),
-    prisma.storedFile.findMany({
-      where: {
-        id: {
-          in: [
-            ...app.documents.map((d) => d.fileId),
-            ...app.bases.map((b) => b.sesFileId).filter((x): x is string => !!x),
-          ],
+  const [katos, subtypes, requirements, codes, forms, regions, links, files, excluded, open] =
+    await Promise.all([
+      prisma.katoObject.findMany({
+        where: { code: { in: katoCodes } },
+        select: { code: true, isLeaf: true },
+      }),
+      prisma.careSubtype.findMany(),
+      prisma.careSubtypeRequirement.findMany(),
+      prisma.licenceCode.findMany({ select: { code: true, parentCode: true } }),
+      prisma.ownershipForm.findMany({ select: { code: true } }),
+      prisma.region.findMany({ select: { code: true } }),
+      prisma.organisationLink.findMany({ where: { orgId: app.orgId }, select: { linkedBin: true } }),
+      prisma.storedFile.findMany({
+        where: {
+          id: {
+            in: [
+              ...app.documents.map((d) => d.fileId),
+              ...app.bases.map((b) => b.sesFileId).filter((x): x is string => !!x),
+            ],
+          },
         },
-      },
-      select: { id: true, size: true, mimeType: true },
-    }),
-    prisma.application.findFirst({
-      where: { org: { bin: app.org.bin }, excludedAt: { not: null } },
-      orderBy: { excludedAt: "desc" },
-      select: { excludedAt: true },
-    }),
-    prisma.application.findMany({
-      where: { orgId: app.orgId, status: { in: [...OPEN_STATUSES] } },
-      select: { id: true, regionCode: true },
-    }),
-  ]);
+        select: { id: true, size: true, mimeType: true },
+      }),
+      prisma.application.findFirst({
+        where: { org: { bin: app.org.bin }, excludedAt: { not: null } },
+        orderBy: { excludedAt: "desc" },
+        select: { excludedAt: true },
+      }),
+      prisma.application.findMany({
+        where: { orgId: app.orgId, status: { in: [...OPEN_STATUSES] } },
+        select: { id: true, regionCode: true },
+      }),
+    ]);
   const draft = toDomainDraft(
     app,
     new Set(katos.filter((k) => k.isLeaf).map((k) => k.code)),
@@ -140,7 +148,10 @@ export function sectionOf(e: DomainError): "A" | "R" | "C" | "D" {
 /** One line per error, in the user's language: «Раздел …: текст». */
 export async function errorLines(ctx: AppContext, errors: DomainError[]): Promise<string[]> {
   const subtypeNames = new Map(
-    (await ctx.deps.prisma.careSubtype.findMany()).map((s) => [s.code, ctx.lang === "kk" ? s.nameKk : s.nameRu]),
+    (await ctx.deps.prisma.careSubtype.findMany()).map((s) => [
+      s.code,
+      ctx.lang === "kk" ? s.nameKk : s.nameRu,
+    ]),
   );
   const lines: string[] = [];
   const seen = new Set<string>();
@@ -157,7 +168,11 @@ export async function errorLines(ctx: AppContext, errors: DomainError[]): Promis
     for (const k of ["excludedAt", "allowedFrom", "fetchedAt"])
       if (typeof p[k] === "string") p[k] = String(p[k]).slice(0, 10);
     const field = fieldLabel(ctx, e.field);
-    const text = ctx.t(`wizard:err.${e.code}`, { ...p, field, defaultValue: ctx.t("wizard:err.generic", { code: e.code }) });
+    const text = ctx.t(`wizard:err.${e.code}`, {
+      ...p,
+      field,
+      defaultValue: ctx.t("wizard:err.generic", { code: e.code }),
+    });
     const line = `• <b>${ctx.t(`wizard:section.${sectionOf(e)}`)}</b>${field ? ` (${field})` : ""}: ${text}`;
     if (!seen.has(line)) {
       seen.add(line);

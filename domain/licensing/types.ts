@@ -101,8 +101,8 @@ export interface RefusalGround {
   id: string;
   trigger: Text;
   outcome: Text;
-  /** Source reference, e.g. "NKO п.9". */
-  source: string;
+  /** Source reference («СКО, п. 9»). */
+  source: Text;
 }
 
 export interface ServiceCard {

@@ -59,22 +59,25 @@ function currentNoticeRow(db: Db, applicationId: string) {
 }
 
 async function buildSnapshot(db: Db, a: AppRow): Promise<AppSnapshot> {
-  const [notice, newer, openInChain, lastSend, lastConsent, form] = await Promise.all([
-    currentNoticeRow(db, a.id),
-    db.application.count({ where: { chainId: a.chainId, versionNo: { gt: a.versionNo } } }),
-    db.application.count({ where: { chainId: a.chainId, status: { in: [...OPEN_STATUSES] } } }),
-    db.auditEvent.findFirst({
-      where: { applicationId: a.id, toStatus: "HEAD_APPROVAL", NOT: { fromStatus: "HEAD_APPROVAL" } },
-      orderBy: { id: "desc" },
-      select: { id: true },
-    }),
-    db.auditEvent.findFirst({
-      where: { applicationId: a.id, action: "HEAD_SIGN_CONSENT" },
-      orderBy: { id: "desc" },
-      select: { id: true },
-    }),
-    db.applicationDocument.count({ where: { applicationId: a.id, kind: "APPLICATION_FORM" } }),
-  ]);
+  // Sequential on purpose: inside a transaction all queries share one connection.
+  const notice = await currentNoticeRow(db, a.id);
+  const newer = await db.application.count({ where: { chainId: a.chainId, versionNo: { gt: a.versionNo } } });
+  const openInChain = await db.application.count({
+    where: { chainId: a.chainId, status: { in: [...OPEN_STATUSES] } },
+  });
+  const lastSend = await db.auditEvent.findFirst({
+    where: { applicationId: a.id, toStatus: "HEAD_APPROVAL", NOT: { fromStatus: "HEAD_APPROVAL" } },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
+  const lastConsent = await db.auditEvent.findFirst({
+    where: { applicationId: a.id, action: "HEAD_SIGN_CONSENT" },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
+  const form = await db.applicationDocument.count({
+    where: { applicationId: a.id, kind: "APPLICATION_FORM" },
+  });
   let checkedById: string | null = null;
   if (notice?.sentAt) {
     const confirm = await db.auditEvent.findFirst({
@@ -242,7 +245,10 @@ async function staleResult(db: Db, applicationId: string): Promise<ApplyTransiti
  * Load → decide → write, in one transaction. Returns "stale" when `expectedVersion` is not the stored
  * version (someone acted first), "denied" with the state machine's errors, or the applied decision.
  */
-export async function applyTransition(prisma: PrismaClient, args: ApplyTransitionArgs): Promise<ApplyTransitionResult> {
+export async function applyTransition(
+  prisma: PrismaClient,
+  args: ApplyTransitionArgs,
+): Promise<ApplyTransitionResult> {
   try {
     return await prisma.$transaction(async (tx) => {
       const row = await lockApplication(tx, args.applicationId);
@@ -252,7 +258,7 @@ export async function applyTransition(prisma: PrismaClient, args: ApplyTransitio
       if (args.snapshotExtras) snapshot = { ...snapshot, ...(await args.snapshotExtras(snapshot, tx)) };
       const decided = args.decide(snapshot, args.action, args.actor, args.input);
       if (!decided.ok) throw new Abort({ ok: false, reason: "denied", errors: decided.errors });
-      const result = await execute(tx, row, snapshot, decided.value, args);
+      const result = await execute(tx, row, decided.value, args);
       if (args.also && result.ok) {
         await args.also(tx, {
           decision: result.decision,
@@ -310,14 +316,13 @@ export function createApplicationRepository(prisma: PrismaClient, clock: () => D
 async function execute(
   tx: Tx,
   row: AppRow,
-  snapshot: AppSnapshot,
   d: Decision,
   args: ApplyTransitionArgs,
 ): Promise<ApplyTransitionResult> {
   const { now, actor, input } = args;
   const newVersion = row.version + 1;
   const changes: Record<string, unknown> = { transitionId: d.transitionId ?? null, version: newVersion };
-  const notice = d.notice ? await currentNoticeRow(tx, row.id) : null;
+  const notice = await currentNoticeRow(tx, row.id);
   let checkerIds: string[] = [];
 
   // Chosen checkers must be checkers of the region's branch (the state machine cannot know roles).
@@ -368,7 +373,9 @@ async function execute(
 
   let newApplicationId: string | undefined;
   if (d.to === "DELETED") {
-    const del = await tx.application.deleteMany({ where: { id: row.id, version: row.version, status: "DRAFT" } });
+    const del = await tx.application.deleteMany({
+      where: { id: row.id, version: row.version, status: "DRAFT" },
+    });
     if (del.count !== 1) throw new Abort(await staleResult(tx, row.id));
   } else {
     const moved = d.to !== row.status;
@@ -482,12 +489,13 @@ async function execute(
     orgNameKk: org?.nameKk ?? null,
     orgNameRu: org?.nameRu ?? null,
     regionCode: row.regionCode,
-    reasons: input.reasons ?? (d.notice === "send" || FINAL.includes(d.to as Status) ? (notice?.reasons ?? []) : []),
+    reasons:
+      input.reasons ?? (d.notice === "send" || FINAL.includes(d.to as Status) ? (notice?.reasons ?? []) : []),
     note: input.note ?? (FINAL.includes(d.to as Status) ? (notice?.note ?? null) : null),
     reasonText: input.reasonText ?? null,
     additionalGround: input.additionalGround ?? notice?.additionalGround ?? null,
     checkerIds: checkerIds.length ? checkerIds : (notice?.checkerIds ?? []),
-    noticeKind: notice?.kind ?? d.noticeKind ?? null,
+    noticeKind: d.noticeKind ?? notice?.kind ?? null,
   };
   const stageKey = `${row.id}:${newVersion}`;
   const rows: Prisma.OutboxCreateManyInput[] = [];
@@ -580,7 +588,8 @@ async function resolveAudiences(
       select: { id: true, telegramId: true },
       orderBy: { telegramId: "asc" },
     });
-    for (const u of users) out.push({ audience: intent.audience, kind: intent.kind, userId: u.id, telegramId: u.telegramId });
+    for (const u of users)
+      out.push({ audience: intent.audience, kind: intent.kind, userId: u.id, telegramId: u.telegramId });
   }
   return out;
 }
@@ -697,7 +706,10 @@ export interface DraftPatch {
   bases?: BaseInput[];
   licenceIds?: string[];
   /** Replace the documents of these kinds (D2 REGISTRATION, D3 POWER_OF_ATTORNEY, APPLICATION_FORM …). */
-  documents?: { kind: "REGISTRATION" | "POWER_OF_ATTORNEY" | "CONSENT" | "APPLICATION_FORM"; fileIds: string[] }[];
+  documents?: {
+    kind: "REGISTRATION" | "POWER_OF_ATTORNEY" | "CONSENT" | "APPLICATION_FORM";
+    fileIds: string[];
+  }[];
 }
 
 const SCALAR_FIELDS = [
@@ -815,7 +827,9 @@ export async function createDraft(prisma: PrismaClient, args: CreateDraftArgs): 
           bases: { create: (args.bases ?? []).map((b, i) => baseCreate(b, i)) },
           licences: { create: [...new Set(args.licenceIds ?? [])].map((licenceId) => ({ licenceId })) },
           documents: {
-            create: (args.documents ?? []).flatMap((d) => d.fileIds.map((fileId) => ({ kind: d.kind, fileId }))),
+            create: (args.documents ?? []).flatMap((d) =>
+              d.fileIds.map((fileId) => ({ kind: d.kind, fileId })),
+            ),
           },
         },
       });
@@ -882,7 +896,8 @@ export async function updateDraft(
           (data as Record<string, unknown>)[f] = to;
         }
       }
-      if (patch.progress !== undefined) data.progress = patch.progress === null ? Prisma.DbNull : patch.progress;
+      if (patch.progress !== undefined)
+        data.progress = patch.progress === null ? Prisma.DbNull : patch.progress;
       if (patch.regionCode && patch.regionCode !== cur.regionCode) {
         await lockOrgRegion(tx, cur.orgId, patch.regionCode);
         const open = await findOpenInRegion(tx, cur.orgId, patch.regionCode, cur.id);
@@ -921,7 +936,9 @@ export async function updateDraft(
         if (!same(before, after)) {
           changes.licenceIds = { from: before, to: after };
           await tx.applicationLicence.deleteMany({ where: { applicationId: id } });
-          await tx.applicationLicence.createMany({ data: after.map((licenceId) => ({ applicationId: id, licenceId })) });
+          await tx.applicationLicence.createMany({
+            data: after.map((licenceId) => ({ applicationId: id, licenceId })),
+          });
         }
       }
       for (const doc of patch.documents ?? []) {
@@ -942,7 +959,11 @@ export async function updateDraft(
             action: "EDIT",
             fromStatus: "DRAFT",
             toStatus: "DRAFT",
-            changes: { transitionId: "T2", fields: Object.keys(changes), diff: changes } as Prisma.InputJsonValue,
+            changes: {
+              transitionId: "T2",
+              fields: Object.keys(changes),
+              diff: changes,
+            } as Prisma.InputJsonValue,
             at: opts.now,
           },
         });
@@ -1063,7 +1084,11 @@ export async function staffQueue(
 
 /** Counts per status in a region (queue badges). */
 export async function queueCounts(db: Db, regionCode: string): Promise<Partial<Record<Status, number>>> {
-  const rows = await db.application.groupBy({ by: ["status"], where: { regionCode }, _count: { _all: true } });
+  const rows = await db.application.groupBy({
+    by: ["status"],
+    where: { regionCode },
+    _count: { _all: true },
+  });
   return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
 }
 

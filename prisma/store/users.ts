@@ -54,17 +54,16 @@ export async function actorIn(
 ): Promise<Actor | null> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
   if (!user) return null;
-  const [org, staff] = await Promise.all([
-    scope.orgId
-      ? db.orgMembership.findMany({ where: { userId, orgId: scope.orgId }, select: { role: true } })
-      : Promise.resolve([]),
-    scope.regionCode
-      ? db.staffMembership.findMany({
-          where: { userId, branch: { regionCode: scope.regionCode } },
-          select: { role: true },
-        })
-      : Promise.resolve([]),
-  ]);
+  // Sequential: `db` may be a transaction (one connection).
+  const org = scope.orgId
+    ? await db.orgMembership.findMany({ where: { userId, orgId: scope.orgId }, select: { role: true } })
+    : [];
+  const staff = scope.regionCode
+    ? await db.staffMembership.findMany({
+        where: { userId, branch: { regionCode: scope.regionCode } },
+        select: { role: true },
+      })
+    : [];
   return {
     userId,
     orgRoles: [...new Set(org.map((m) => m.role as OrgRole))].sort(),
@@ -74,18 +73,16 @@ export async function actorIn(
 
 /** All roles of a user: organisations and branches (menus, /start). */
 export async function rolesOf(db: Db, userId: string) {
-  const [orgs, branches] = await Promise.all([
-    db.orgMembership.findMany({
-      where: { userId },
-      include: { org: { select: { id: true, bin: true, nameKk: true, nameRu: true } } },
-      orderBy: { createdAt: "asc" },
-    }),
-    db.staffMembership.findMany({
-      where: { userId },
-      include: { branch: { select: { id: true, regionCode: true, nameKk: true, nameRu: true } } },
-      orderBy: { createdAt: "asc" },
-    }),
-  ]);
+  const orgs = await db.orgMembership.findMany({
+    where: { userId },
+    include: { org: { select: { id: true, bin: true, nameKk: true, nameRu: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const branches = await db.staffMembership.findMany({
+    where: { userId },
+    include: { branch: { select: { id: true, regionCode: true, nameKk: true, nameRu: true } } },
+    orderBy: { createdAt: "asc" },
+  });
   return {
     orgs: orgs.map((m) => ({ org: m.org, role: m.role as OrgRole })),
     branches: branches.map((m) => ({ branch: m.branch, role: m.role as StaffRole })),
@@ -96,7 +93,9 @@ export async function rolesOf(db: Db, userId: string) {
 export async function branchStaff(db: Db, regionCode: string, role: StaffRole) {
   const rows = await db.staffMembership.findMany({
     where: { role, branch: { regionCode } },
-    include: { user: { select: { id: true, telegramId: true, fullName: true, username: true, language: true } } },
+    include: {
+      user: { select: { id: true, telegramId: true, fullName: true, username: true, language: true } },
+    },
     orderBy: { createdAt: "asc" },
   });
   return rows.map((r) => r.user);
@@ -106,7 +105,9 @@ export async function branchStaff(db: Db, regionCode: string, role: StaffRole) {
 export async function orgMembers(db: Db, orgId: string, roles: OrgRole[]) {
   const rows = await db.orgMembership.findMany({
     where: { orgId, role: { in: roles } },
-    include: { user: { select: { id: true, telegramId: true, fullName: true, username: true, language: true } } },
+    include: {
+      user: { select: { id: true, telegramId: true, fullName: true, username: true, language: true } },
+    },
     orderBy: { createdAt: "asc" },
   });
   const seen = new Set<string>();
@@ -200,7 +201,10 @@ export async function redeemInvite(
       });
     }
     if (inv.fullName) {
-      await tx.user.updateMany({ where: { id: args.userId, fullName: null }, data: { fullName: inv.fullName } });
+      await tx.user.updateMany({
+        where: { id: args.userId, fullName: null },
+        data: { fullName: inv.fullName },
+      });
     }
     return {
       ok: true as const,

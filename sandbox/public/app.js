@@ -47,17 +47,25 @@ const state = {
 // ───────────────────────────── helpers ─────────────────────────────
 
 const esc = (s) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+  );
 
 const COLORS = ["#e17076", "#faa774", "#a695e7", "#7bc862", "#6ec9cb", "#65aadd", "#ee7aae"];
 const colorOf = (id) => COLORS[Math.abs(Number(BigInt(id) % 7n))];
-const initials = (p) =>
-  ((p.first_name || "?")[0] + ((p.last_name || "")[0] || "")).toUpperCase();
+const initials = (p) => ((p.first_name || "?")[0] + ((p.last_name || "")[0] || "")).toUpperCase();
 const fullName = (p) => [p.first_name, p.last_name].filter(Boolean).join(" ");
 const timeOf = (unix) =>
   new Date(unix * 1000).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit" });
 const sizeOf = (n) =>
-  n == null ? "" : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
+  n == null
+    ? ""
+    : n < 1024
+      ? `${n} B`
+      : n < 1048576
+        ? `${(n / 1024).toFixed(1)} KB`
+        : `${(n / 1048576).toFixed(1)} MB`;
 const safeUrl = (u) => (/^(https?|tg|mailto):/i.test(u) ? u : "#");
 
 async function api(path, body, opts = {}) {
@@ -65,7 +73,9 @@ async function api(path, body, opts = {}) {
     method: body === undefined && !opts.post ? "GET" : "POST",
     headers: {
       "x-sandbox": "1",
-      ...(opts.raw ? { "content-type": opts.type || "application/octet-stream" } : { "content-type": "application/json" }),
+      ...(opts.raw
+        ? { "content-type": opts.type || "application/octet-stream" }
+        : { "content-type": "application/json" }),
     },
     body: body === undefined ? undefined : opts.raw ? body : JSON.stringify(body),
   });
@@ -243,10 +253,12 @@ function messageNode(m) {
     const { latitude: la, longitude: lo } = m.location;
     body += `<div class="location"><a target="_blank" rel="noopener" href="https://www.openstreetmap.org/?mlat=${la}&mlon=${lo}#map=16/${la}/${lo}">📍 ${la.toFixed(5)}, ${lo.toFixed(5)}</a></div>`;
   }
-  if (m.contact) body += `<div class="contact">👤 ${esc(m.contact.first_name)} · ${esc(m.contact.phone_number)}</div>`;
+  if (m.contact)
+    body += `<div class="contact">👤 ${esc(m.contact.first_name)} · ${esc(m.contact.phone_number)}</div>`;
   const meta = `<span class="meta">${m.edit_date ? "изменено " : ""}${timeOf(m.edit_date || m.date)}</span>`;
   if (m.text !== undefined) body += `<div class="text">${renderEntities(m.text, m.entities)}${meta}</div>`;
-  else if (m.caption) body += `<div class="caption">${renderEntities(m.caption, m.caption_entities)}${meta}</div>`;
+  else if (m.caption)
+    body += `<div class="caption">${renderEntities(m.caption, m.caption_entities)}${meta}</div>`;
   else body += `<div>${meta}</div>`;
   wrapEl.innerHTML = `<div class="bubble">${body}</div>`;
   const rows = m.reply_markup?.inline_keyboard;
@@ -484,7 +496,10 @@ els.newUser.addEventListener("click", () => {
 els.personForm.addEventListener("submit", async (e) => {
   e.preventDefault();
   els.personModal.hidden = true;
-  const r = await api("/ui/persons", { first_name: $("personName").value, language_code: $("personLang").value });
+  const r = await api("/ui/persons", {
+    first_name: $("personName").value,
+    language_code: $("personLang").value,
+  });
   state.persons.set(r.person.id, { ...r.person, last: null });
   openChat(r.person.id);
 });

@@ -62,7 +62,12 @@ describe("main menu per role", () => {
     await u.send("/menu");
     const labels = u.buttons().map((b) => b.text);
     expect(labels).toEqual(
-      expect.arrayContaining(["Мои электронные лицензии", "Создать заявку", "Мои заявки", "Государственные услуги"]),
+      expect.arrayContaining([
+        "Мои электронные лицензии",
+        "Создать заявку",
+        "Мои заявки",
+        "Государственные услуги",
+      ]),
     );
     expect(labels).not.toContain("Очередь заявок");
     expect(labels).not.toContain("Заявки на подписание");
@@ -148,22 +153,41 @@ describe("bad input and errors", () => {
     expect(ans?.payload.text).toBe("Эта кнопка устарела или недоступна. Откройте /menu.");
     const kk = h.user(100002);
     const out2 = await kk.press("hd.s:garbage@x");
-    expect(out2.find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain("Бұл түйме ескірген");
+    expect(out2.find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain(
+      "Бұл түйме ескірген",
+    );
     limitsOk();
   });
 
   it("answers a sticker, an unknown command and free text with a clear message", async () => {
     const u = h.user(100001);
-    expect(u.texts(await u.sendSticker())[0]).toBe("Такие сообщения бот не обрабатывает. Пользуйтесь кнопками меню.");
+    expect(u.texts(await u.sendSticker())[0]).toBe(
+      "Такие сообщения бот не обрабатывает. Пользуйтесь кнопками меню.",
+    );
     expect(u.texts(await u.send("/nonsense"))[0]).toBe("Такой команды нет. Список команд: /help.");
     expect(u.texts(await u.send("хочу лицензию"))[0]).toBe("Пожалуйста, пользуйтесь кнопками меню.");
     limitsOk();
   });
 
   it("treats 403 (blocked by the user) as unreachable and harmless 400s as ignorable", () => {
-    const blocked = new GrammyError("x", { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }, "sendMessage", {});
-    const same = new GrammyError("x", { ok: false, error_code: 400, description: "Bad Request: message is not modified" }, "editMessageText", {});
-    const other = new GrammyError("x", { ok: false, error_code: 400, description: "Bad Request: can't parse entities" }, "sendMessage", {});
+    const blocked = new GrammyError(
+      "x",
+      { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" },
+      "sendMessage",
+      {},
+    );
+    const same = new GrammyError(
+      "x",
+      { ok: false, error_code: 400, description: "Bad Request: message is not modified" },
+      "editMessageText",
+      {},
+    );
+    const other = new GrammyError(
+      "x",
+      { ok: false, error_code: 400, description: "Bad Request: can't parse entities" },
+      "sendMessage",
+      {},
+    );
     expect(classifyApiError(blocked)).toBe("blocked");
     expect(classifyApiError(same)).toBe("harmless");
     expect(classifyApiError(other)).toBe("other");
@@ -178,7 +202,12 @@ describe("bad input and errors", () => {
     const api = h2.bot.api;
     api.config.use((prev, method, payload, signal) => {
       if (method === "sendMessage") {
-        throw new GrammyError("blocked", { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }, method, payload);
+        throw new GrammyError(
+          "blocked",
+          { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" },
+          method,
+          payload,
+        );
       }
       return prev(method, payload, signal);
     });
@@ -194,6 +223,29 @@ describe("bad input and errors", () => {
     const calls = h.since(m).filter((c) => c.method === "setMyCommands");
     expect(calls.map((c) => c.payload.language_code)).toEqual([undefined, "kk", "ru"]);
     expect(commandList("kk").find((c) => c.command === "help")?.description).toBe("Анықтама");
-    expect(commandList("ru").every((c) => c.description.length > 0 && c.description.length <= 256)).toBe(true);
+    expect(commandList("ru").every((c) => c.description.length > 0 && c.description.length <= 256)).toBe(
+      true,
+    );
+  });
+});
+
+describe("callback codec", () => {
+  it("packs UUIDs, keeps a version and stays within 64 bytes", async () => {
+    const { cb, parseCb, cbPattern } = await import("../../bot/callbacks.ts");
+    const a = "0b6e7c1e-3f0a-4b7e-9d1c-2a3b4c5d6e7f";
+    const b = "ffffffff-0000-4000-8000-000000000001";
+    const data = cb("st.x", [a, b], 12);
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    expect(parseCb(data)).toEqual({ verb: "st.x", ids: [a, b], version: 12 });
+    expect(parseCb(cb("m.menu"))).toEqual({ verb: "m.menu", ids: [] });
+    expect(parseCb(cb("lic.get", ["100140001231"]))).toEqual({ verb: "lic.get", ids: ["100140001231"] });
+    expect(cbPattern("hd.s").test(cb("hd.s", [a], 1))).toBe(true);
+    expect(cbPattern("hd.s").test(cb("hd.sx", [a], 1))).toBe(false);
+    expect(() => cb("x", [a, b, a])).toThrow(/64 bytes/);
+    expect(() => cb("Bad verb")).toThrow();
+    expect(() => cb("ok", ["has:colon"])).toThrow();
+    for (const forged of ["", "x".repeat(65), "hd.s:~bad@1", "hd.s:id@x", "HD:1", "a:b:c@-1"]) {
+      expect(parseCb(forged)).toBeNull();
+    }
   });
 });

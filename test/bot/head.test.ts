@@ -44,7 +44,16 @@ async function pendingApplication() {
       supplierSubtypes: ["PALLIATIVE"],
       hasPharmacy: null,
       bases: {
-        create: [{ position: 0, address: "г. Астана, проспект Мәңгілік Ел, 55", subtypes: ["PALLIATIVE"], latitude: 51.1, longitude: 71.4, katoCode: "711210000" }],
+        create: [
+          {
+            position: 0,
+            address: "г. Астана, проспект Мәңгілік Ел, 55",
+            subtypes: ["PALLIATIVE"],
+            latitude: 51.1,
+            longitude: 71.4,
+            katoCode: "711210000",
+          },
+        ],
       },
     },
   });
@@ -85,7 +94,9 @@ describe("head: sign and send", () => {
     const m4text = head.texts(m4).join("\n");
     expect(m4text).toContain(M4_RU);
     expect(m4text).toContain("по подвиду деятельности L64A");
-    expect(m4text).toContain("Внимание! Данное сообщение уведомительного характера, при нажатии на кнопку «ОК», можно продолжить работу.");
+    expect(m4text).toContain(
+      "Внимание! Данное сообщение уведомительного характера, при нажатии на кнопку «ОК», можно продолжить работу.",
+    );
     const confirm = await head.press(cb("hd.ok", [app.id], app.version));
     const doc = confirm.find((c) => c.method === "sendDocument");
     const sha = /SHA-256: <code>([0-9a-f]{64})<\/code>/.exec(String(doc?.payload.caption))?.[1];
@@ -95,12 +106,23 @@ describe("head: sign and send", () => {
     expect(confirmText).toContain("не является квалифицированной ЭЦП");
     const done = await head.press(cb("hd.cf", [app.id], app.version));
     expect(head.texts(done).join("\n")).toContain("Статус: «На рассмотрении»");
-    const after = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id }, include: { signatures: true } });
+    const after = await db.prisma.application.findUniqueOrThrow({
+      where: { id: app.id },
+      include: { signatures: true },
+    });
     expect(after.status).toBe("UNDER_REVIEW");
     expect(after.signatures.map((s) => s.document).sort()).toEqual(["APPLICATION", "CONSENT"]);
-    expect(after.signatures.every((s) => s.sha256 === sha && s.method === "telegram-confirmation" && s.signerId === headId)).toBe(true);
+    expect(
+      after.signatures.every(
+        (s) => s.sha256 === sha && s.method === "telegram-confirmation" && s.signerId === headId,
+      ),
+    ).toBe(true);
     const audit = await db.prisma.auditEvent.findMany({ where: { applicationId: app.id } });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["HEAD_SIGN_CONSENT", "HEAD_SUBMIT"]));
+    const kept = await db.prisma.applicationDocument.findFirstOrThrow({
+      where: { applicationId: app.id, kind: "CONSENT" },
+    });
+    expect((await db.prisma.storedFile.findUniqueOrThrow({ where: { id: kept.fileId } })).sha256).toBe(sha);
     // the double tap: the same button again changes nothing and says so
     const again = await head.press(cb("hd.cf", [app.id], app.version));
     expect(head.texts(again).join("\n")).toContain("решение уже принято, ничего не изменено");
@@ -116,7 +138,9 @@ describe("head: sign and send", () => {
     const head = h.user(100002);
     const out = await head.press(cb("hd.cf", [app.id], app.version));
     expect(out.find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain("Растау ескірді");
-    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("HEAD_APPROVAL");
+    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe(
+      "HEAD_APPROVAL",
+    );
     limitsOk();
   });
 
@@ -124,10 +148,14 @@ describe("head: sign and send", () => {
     const app = await pendingApplication();
     const other = h.user(100009); // head of another organisation
     const out = await other.press(cb("hd.s", [app.id], app.version));
-    expect(out.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Бұл әрекет Сізге қолжетімсіз.");
+    expect(out.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe(
+      "Бұл әрекет Сізге қолжетімсіз.",
+    );
     const supplier = h.user(100001);
     const out2 = await supplier.press(cb("hd.o", [app.id], app.version));
-    expect(out2.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Это действие вам недоступно.");
+    expect(out2.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe(
+      "Это действие вам недоступно.",
+    );
     limitsOk();
   });
 });
@@ -166,7 +194,9 @@ describe("head: reject", () => {
     await head.send("/cancel");
     const after = await head.send("Some reason text");
     expect(head.texts(after)[0]).toBe("Мәзір түймелерін пайдаланыңыз.");
-    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("HEAD_APPROVAL");
+    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe(
+      "HEAD_APPROVAL",
+    );
     limitsOk();
   });
 });

@@ -16,7 +16,8 @@ function flatten(obj: unknown, prefix = ""): Map<string, unknown> {
   if (obj && typeof obj === "object" && !Array.isArray(obj)) {
     for (const [k, v] of Object.entries(obj)) {
       const key = prefix ? `${prefix}.${k}` : k;
-      if (v && typeof v === "object" && !Array.isArray(v)) for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+      if (v && typeof v === "object" && !Array.isArray(v))
+        for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
       else out.set(key, v);
     }
   }
@@ -87,8 +88,14 @@ describe("locales", () => {
     it(`namespace ${ns}: every key exists in both languages`, () => {
       const kk = baseKeys(flat.kk![ns] ?? new Map());
       const ru = baseKeys(flat.ru![ns] ?? new Map());
-      expect([...ru].filter((k) => !kk.has(k)), "missing in kk").toEqual([]);
-      expect([...kk].filter((k) => !ru.has(k)), "missing in ru").toEqual([]);
+      expect(
+        [...ru].filter((k) => !kk.has(k)),
+        "missing in kk",
+      ).toEqual([]);
+      expect(
+        [...kk].filter((k) => !ru.has(k)),
+        "missing in ru",
+      ).toEqual([]);
     });
 
     it(`namespace ${ns}: plural keys have every form, no string is empty`, () => {
@@ -96,16 +103,21 @@ describe("locales", () => {
         const m = flat[lang]![ns] ?? new Map();
         const problems: string[] = [];
         for (const [k, v] of m) {
-          if (typeof v !== "string" || v.trim() === "") problems.push(`${lang}:${ns}:${k} is empty or not a string`);
+          if (typeof v !== "string" || v.trim() === "")
+            problems.push(`${lang}:${ns}:${k} is empty or not a string`);
         }
         // a group in either language must be complete in this one
-        const bases = new Set([...pluralGroups(flat.kk![ns] ?? new Map()), ...pluralGroups(flat.ru![ns] ?? new Map())]);
+        const bases = new Set([
+          ...pluralGroups(flat.kk![ns] ?? new Map()),
+          ...pluralGroups(flat.ru![ns] ?? new Map()),
+        ]);
         for (const b of bases) {
           for (const form of PLURAL[lang]!) {
             if (!m.has(`${b}_${form}`)) problems.push(`${lang}:${ns}:${b}_${form} missing`);
           }
           for (const s of ALL_SUFFIXES) {
-            if (!PLURAL[lang]!.includes(s) && m.has(`${b}_${s}`)) problems.push(`${lang}:${ns}:${b}_${s} is not a ${lang} form`);
+            if (!PLURAL[lang]!.includes(s) && m.has(`${b}_${s}`))
+              problems.push(`${lang}:${ns}:${b}_${s} is not a ${lang} form`);
           }
         }
         expect(problems).toEqual([]);
@@ -113,7 +125,7 @@ describe("locales", () => {
     });
   }
 
-  it("every literal t(\"ns:key\") in bot/ and conversations/ exists", () => {
+  it('every literal t("ns:key") in bot/ and conversations/ exists', () => {
     const sources = [...files(join(ROOT, "bot")), ...files(join(ROOT, "conversations"))];
     expect(sources.length).toBeGreaterThan(5);
     const missing: string[] = [];
@@ -124,7 +136,8 @@ describe("locales", () => {
         const [, ns, key] = m;
         for (const lang of LANGUAGES) {
           const keys = flat[lang]![ns!];
-          if (!keys || !(keys.has(key!) || baseKeys(keys).has(key!))) missing.push(`${lang}:${ns}:${key} (${file.slice(ROOT.length + 1)})`);
+          if (!keys || !(keys.has(key!) || baseKeys(keys).has(key!)))
+            missing.push(`${lang}:${ns}:${key} (${file.slice(ROOT.length + 1)})`);
         }
       }
     }

@@ -2,7 +2,11 @@
 // appendices, appendix download, failed request with retry, permissions, both languages.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LicensingRegistry } from "../../bot/services/licensing.ts";
-import { DbLicensingRegistry, processLicenceRequest, startLicenceRequest } from "../../bot/services/licensing.ts";
+import {
+  DbLicensingRegistry,
+  processLicenceRequest,
+  startLicenceRequest,
+} from "../../bot/services/licensing.ts";
 import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 
@@ -51,7 +55,10 @@ describe("licence requests", () => {
     const labels = u.buttons().map((b) => b.text);
     expect(labels).toContain("№ KZ12LAA00012345 (L60)");
     expect(labels).not.toContain("№ KZ99LAA00009999 (L60)"); // «Прекращен»: not shown
-    const req = await db.prisma.licenceRequest.findFirstOrThrow({ where: { bin: POLY }, orderBy: { requestedAt: "desc" } });
+    const req = await db.prisma.licenceRequest.findFirstOrThrow({
+      where: { bin: POLY },
+      orderBy: { requestedAt: "desc" },
+    });
     expect(req.status).toBe("PROCESSED");
     const stored = await db.prisma.licence.findMany({ where: { holderBin: POLY } });
     expect(stored).toHaveLength(5);
@@ -84,7 +91,10 @@ describe("licence requests", () => {
     failing = false;
     expect(u.texts(out).join("\n")).toContain("статус «Ошибка обработки»");
     expect(u.buttons().map((b) => b.text)).toEqual(["Повторить запрос"]);
-    const req = await db.prisma.licenceRequest.findFirstOrThrow({ where: { bin: POLY }, orderBy: { requestedAt: "desc" } });
+    const req = await db.prisma.licenceRequest.findFirstOrThrow({
+      where: { bin: POLY },
+      orderBy: { requestedAt: "desc" },
+    });
     expect(req.status).toBe("FAILED");
     const screen = await u.send("/licences");
     expect(u.texts(screen).join("\n")).toContain("«Ошибка обработки»");
@@ -96,14 +106,34 @@ describe("licence requests", () => {
   it("does not start a second request while one is «В обработке»", async () => {
     const org = await db.prisma.organisation.findUniqueOrThrow({ where: { bin: POLY } });
     const now = new Date();
-    const first = await startLicenceRequest(db.prisma, { orgId: org.id, bin: POLY, requestedById: null, now });
+    const first = await startLicenceRequest(db.prisma, {
+      orgId: org.id,
+      bin: POLY,
+      requestedById: null,
+      now,
+    });
     expect(first.ok).toBe(true);
-    const second = await startLicenceRequest(db.prisma, { orgId: org.id, bin: POLY, requestedById: null, now });
+    const second = await startLicenceRequest(db.prisma, {
+      orgId: org.id,
+      bin: POLY,
+      requestedById: null,
+      now,
+    });
     expect(second.ok ? null : second.errors[0]?.code).toBe("request_in_progress");
     if (first.ok) {
-      const r = await processLicenceRequest(db.prisma, new DbLicensingRegistry(db.prisma), first.requestId, now);
+      const r = await processLicenceRequest(
+        db.prisma,
+        new DbLicensingRegistry(db.prisma),
+        first.requestId,
+        now,
+      );
       expect(r.status).toBe("PROCESSED");
-      const again = await processLicenceRequest(db.prisma, new DbLicensingRegistry(db.prisma), first.requestId, now);
+      const again = await processLicenceRequest(
+        db.prisma,
+        new DbLicensingRegistry(db.prisma),
+        first.requestId,
+        now,
+      );
       expect(again.status).toBe("SKIPPED");
     }
   });

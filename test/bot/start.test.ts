@@ -75,7 +75,11 @@ describe("invite deep link", () => {
   });
 
   it("onboards Fund staff in Kazakh with the branch and the name from the invite", async () => {
-    const code = await invite({ branchId: "BR-ASTANA", staffRoles: ["REVIEWER", "CHECKER"], fullName: "Асқар Бекұлы" });
+    const code = await invite({
+      branchId: "BR-ASTANA",
+      staffRoles: ["REVIEWER", "CHECKER"],
+      fullName: "Асқар Бекұлы",
+    });
     const u = h.user(710002);
     await u.send("/start");
     await u.press("lang:kk");
@@ -140,3 +144,38 @@ describe("invite deep link", () => {
 });
 
 const u0 = (xs: string[]) => xs[0] ?? "";
+
+describe("npm run invite", () => {
+  it("validates its arguments", async () => {
+    const { parseInviteArgs } = await import("../../bot/cli/invite.ts");
+    expect(parseInviteArgs(["--bin", "100140001231", "--role", "supplier,ORG_ADMIN"]).roles).toEqual([
+      "SUPPLIER",
+      "ORG_ADMIN",
+    ]);
+    expect(() => parseInviteArgs(["--bin", "100140001232", "--role", "HEAD"])).toThrow(/not a valid BIN/);
+    expect(() => parseInviteArgs(["--bin", "100140001231", "--role", "REVIEWER"])).toThrow(
+      /not organisation roles/,
+    );
+    expect(() => parseInviteArgs(["--branch", "BR-ASTANA", "--role", "HEAD"])).toThrow(
+      /not Fund staff roles/,
+    );
+    expect(() => parseInviteArgs(["--role", "HEAD"])).toThrow(/exactly one of/);
+  });
+
+  it("prints a deep link whose code onboards the person once", async () => {
+    const { issueInvite, parseInviteArgs } = await import("../../bot/cli/invite.ts");
+    const r = await issueInvite(
+      db.prisma,
+      parseInviteArgs(["--branch", "BR-ASTANA", "--role", "APPROVER", "--name", "Тест Согласующий"]),
+      "fsms_register_test_bot",
+    );
+    expect(r.link).toMatch(/^https:\/\/t\.me\/fsms_register_test_bot\?start=[A-Za-z0-9_-]{16}$/);
+    const u = h.user(710020);
+    await u.send("/start");
+    await u.press("lang:ru");
+    const out = await u.send(`/start ${r.code}`);
+    expect(u.texts(out).join("\n")).toContain("Согласующий заявки БД");
+    expect(u.buttons().map((b) => b.text)).toContain("Очередь заявок");
+    limitsOk();
+  });
+});

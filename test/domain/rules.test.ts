@@ -9,6 +9,8 @@ import {
   isPharmacyQuestionAvailable,
   licenceNotices,
   parseCoordinate,
+  RULES_ERROR_CODES,
+  RULES_WARNING_CODES,
   validateCoordinates,
   validateFile,
   validateForSave,
@@ -720,5 +722,44 @@ describe("validateCoordinates / parseCoordinate", () => {
 describe("checkOneOpenPerRegion / checkExclusionWait helpers", () => {
   it("no exclusion → no error", () => {
     expect(checkExclusionWait(null, NOW)).toEqual([]);
+  });
+});
+
+describe("error codes are stable and listed", () => {
+  it("every code produced by a batch of broken drafts is in RULES_ERROR_CODES / RULES_WARNING_CODES", () => {
+    const broken = [
+      emptyDraft(),
+      validDraft({ ownershipFormCode: "X", regionCode: "Y", hasPharmacy: true, coExecutorSubtypes: ["Z"] }),
+      validDraft({
+        bases: [base({ katoCode: "1", latitude: 100, longitude: 200, sesFileId: null, subtypes: ["Q"] })],
+      }),
+      validDraft({ bases: [base({ katoIsLeaf: false, subtypes: [], latitude: 10, longitude: 10 })] }),
+      validDraft({
+        licences: [licence({ status: "x", holderBin: "160440007161", fetchedAt: new Date(0) })],
+        registrationFileIds: [],
+      }),
+      validDraft({ supplierSubtypes: [ST.PALLIATIVE], bases: [base({ subtypes: [ST.PALLIATIVE] })] }),
+    ];
+    const ctx = saveCtx({
+      mode: "EDIT",
+      previous: validDraft({ ownershipFormCode: "STATE" }),
+      lastExclusionAt: NOW,
+      openApplications: [{ id: "o", regionCode: "ASTANA" }],
+      files: {
+        "file-reg-1": { size: 0, mimeType: "x" },
+        "file-ses-1": { size: MAX_FILE_BYTES + 1, mimeType: "x" },
+      },
+    });
+    const seen = new Set<string>();
+    const warnings = new Set<string>();
+    for (const d of broken) {
+      const r = save(d, ctx);
+      for (const e of r.errors) seen.add(e.code);
+      for (const w of r.warnings) warnings.add(w.code);
+    }
+    for (const c of seen) expect(RULES_ERROR_CODES as readonly string[], c).toContain(c);
+    for (const c of warnings) expect(RULES_WARNING_CODES as readonly string[], c).toContain(c);
+    // and the batch exercises every listed code
+    expect([...seen].sort()).toEqual([...RULES_ERROR_CODES].sort());
   });
 });

@@ -324,13 +324,19 @@ async function readBody(body: unknown): Promise<Record<string, unknown>> {
   }
   const raw = Buffer.concat(chunks).toString("latin1");
   const out: Record<string, unknown> = { _multipart: true };
-  const re = /name="([^"]+)"(?:; filename="([^"]*)")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g;
+  const re = /name="([^"]+)"(?:;\s*filename="?([^"\r\n]*)"?)?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g;
+  const fileParts: Record<string, { filename: string; size: number; bytes: Buffer }> = {};
   for (const m of raw.matchAll(re)) {
     const [, name, filename, value] = m;
     if (!name) continue;
-    if (filename !== undefined)
-      out[name] = { filename: Buffer.from(filename, "latin1").toString("utf8"), size: value?.length ?? 0 };
-    else {
+    if (filename !== undefined) {
+      const bytes = Buffer.from(value ?? "", "latin1");
+      fileParts[name] = {
+        filename: Buffer.from(filename, "latin1").toString("utf8"),
+        size: bytes.length,
+        bytes,
+      };
+    } else {
       const v = Buffer.from(value ?? "", "latin1").toString("utf8");
       try {
         out[name] = JSON.parse(v);
@@ -338,6 +344,10 @@ async function readBody(body: unknown): Promise<Record<string, unknown>> {
         out[name] = v;
       }
     }
+  }
+  // resolve attach://<id> references to the uploaded file parts
+  for (const [k, v] of Object.entries(out)) {
+    if (typeof v === "string" && v.startsWith("attach://")) out[k] = fileParts[v.slice(9)] ?? v;
   }
   if (typeof out.chat_id === "string" && /^-?\d+$/.test(out.chat_id)) out.chat_id = Number(out.chat_id);
   return out;

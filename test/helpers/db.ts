@@ -149,7 +149,10 @@ async function buildTemplate(): Promise<string> {
 /** Run id shared by the test workers of one vitest run (set by global-setup), for cleanup. */
 function runTag(): string {
   const tag = process.env.FSMS_TEST_RUN ?? `p${process.pid}`;
-  return tag.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 16);
+  return tag
+    .replace(/[^a-z0-9]/gi, "")
+    .toLowerCase()
+    .slice(0, 16);
 }
 
 /** A fresh database cloned from the template (migrated, classifiers + demo data seeded). */

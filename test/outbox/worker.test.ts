@@ -4,6 +4,7 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { claimBatch, deliverOnce, type OutboxDeps, type WorkerOptions } from "../../bot/outbox/worker.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
+import { applicationUnderReview } from "../staff/setup.ts";
 
 let db: TestDb;
 let deps: OutboxDeps;
@@ -32,7 +33,9 @@ interface StubCall {
 }
 
 /** A Bot API stub: `script(n)` decides the answer of the n-th call (0-based). */
-function stubApi(script: (n: number, payload: Record<string, unknown>) => { code: number; retryAfter?: number } | null) {
+function stubApi(
+  script: (n: number, payload: Record<string, unknown>) => { code: number; retryAfter?: number } | null,
+) {
   const calls: StubCall[] = [];
   let n = 0;
   let nextId = 1;
@@ -47,16 +50,34 @@ function stubApi(script: (n: number, payload: Record<string, unknown>) => { code
       const body = {
         ok: false,
         error_code: fail.code,
-        description: fail.code === 429 ? "Too Many Requests: retry later" : fail.code === 403 ? "Forbidden: bot was blocked by the user" : "Bad Gateway",
+        description:
+          fail.code === 429
+            ? "Too Many Requests: retry later"
+            : fail.code === 403
+              ? "Forbidden: bot was blocked by the user"
+              : "Bad Gateway",
         ...(fail.retryAfter ? { parameters: { retry_after: fail.retryAfter } } : {}),
       };
-      return new Response(JSON.stringify(body), { status: fail.code, headers: { "content-type": "application/json" } });
+      return new Response(JSON.stringify(body), {
+        status: fail.code,
+        headers: { "content-type": "application/json" },
+      });
     }
     call.messageId = nextId++;
-    const result = { message_id: call.messageId, date: 0, chat: { id: call.chatId, type: "private" }, text: payload.text };
-    return new Response(JSON.stringify({ ok: true, result }), { headers: { "content-type": "application/json" } });
+    const result = {
+      message_id: call.messageId,
+      date: 0,
+      chat: { id: call.chatId, type: "private" },
+      text: payload.text,
+    };
+    return new Response(JSON.stringify({ ok: true, result }), {
+      headers: { "content-type": "application/json" },
+    });
   };
-  const api = new Api("123456:TEST-TOKEN-abcdefghijklmnop", { fetch: fetch as never, apiRoot: "http://stub.test" });
+  const api = new Api("123456:TEST-TOKEN-abcdefghijklmnop", {
+    fetch: fetch as never,
+    apiRoot: "http://stub.test",
+  });
   return { api, calls };
 }
 
@@ -99,7 +120,9 @@ async function expectExactlyOnceInOrder(calls: StubCall[], total: number) {
 describe("outbox worker", () => {
   it("delivers every notification exactly once after 429 and 502 answers, keeping per-chat order", async () => {
     await addRows([501, 502, 503], 4);
-    const { api, calls } = stubApi((n) => (n === 0 ? { code: 429, retryAfter: 1 } : n <= 4 ? { code: 502 } : null));
+    const { api, calls } = stubApi((n) =>
+      n === 0 ? { code: 429, retryAfter: 1 } : n <= 4 ? { code: 502 } : null,
+    );
     await drain(api, { baseBackoffMs: 10, maxBackoffMs: 50 });
     await expectExactlyOnceInOrder(calls, 12);
     expect(calls.filter((c) => !c.ok).length).toBe(5);
@@ -142,7 +165,10 @@ describe("outbox worker", () => {
   it("never sends a later row to a chat while an earlier one waits for a retry", async () => {
     await addRows([901], 2);
     const first = await db.prisma.outbox.findFirstOrThrow({ orderBy: { id: "asc" } });
-    await db.prisma.outbox.update({ where: { id: first.id }, data: { nextAttemptAt: new Date(Date.now() + 60_000) } });
+    await db.prisma.outbox.update({
+      where: { id: first.id },
+      data: { nextAttemptAt: new Date(Date.now() + 60_000) },
+    });
     const claimed = await claimBatch(db.prisma, "w-test", 10, 1000);
     expect(claimed).toEqual([]);
   });
@@ -167,5 +193,25 @@ describe("outbox worker", () => {
       expect(times).toEqual([...times].sort((x, y) => x - y));
     }
     expect(a.calls.some((c) => c.ok) && b.calls.some((c) => c.ok)).toBe(true);
+  });
+
+  it("delivers the notifications of real transitions exactly once through 429 and 502", async () => {
+    await applicationUnderReview(db.prisma);
+    const total = await db.prisma.outbox.count({ where: { status: "PENDING" } });
+    expect(total).toBeGreaterThanOrEqual(3);
+    const { api, calls } = stubApi((n) =>
+      n === 0 ? { code: 429, retryAfter: 1 } : n <= 2 ? { code: 502 } : null,
+    );
+    await drain(api, { baseBackoffMs: 10, maxBackoffMs: 50 });
+    const rows = await db.prisma.outbox.findMany({ orderBy: { id: "asc" } });
+    expect(rows.every((r) => r.status === "SENT")).toBe(true);
+    // the head's "please sign" message whose step was already decided before delivery is not sent
+    const skipped = rows.filter((r) => r.messageId === null);
+    expect(skipped.map((r) => r.kind)).toEqual(["head_approval_requested"]);
+    const delivered = rows.filter((r) => r.messageId !== null);
+    expect(calls.filter((c) => c.ok).length).toBe(delivered.length);
+    expect(new Set(delivered.map((r) => `${r.eventKey}|${r.chatId}`)).size).toBe(delivered.length);
+    expect(delivered.some((r) => r.kind === "new_for_review")).toBe(true);
+    expect(delivered.some((r) => r.kind === "status_changed")).toBe(true);
   });
 });

@@ -24,4 +24,10 @@ export async function call<T = Record<string, unknown>>(
   return { status: res.status, ...((await res.json()) as Envelope<T>) };
 }
 
-export const PERSON = { id: 555001, first_name: "Тест", last_name: "Тестов", language_code: "ru", role: "test" };
+export const PERSON = {
+  id: 555001,
+  first_name: "Тест",
+  last_name: "Тестов",
+  language_code: "ru",
+  role: "test",
+};

@@ -22,7 +22,12 @@ describe("callback_data", () => {
 
   it("rejects callback data over 64 bytes with BUTTON_DATA_INVALID", async () => {
     const r = await call(sandbox, "sendMessage", { chat_id, text: "x", reply_markup: kb("a".repeat(65)) });
-    expect(r).toMatchObject({ status: 400, ok: false, error_code: 400, description: "Bad Request: BUTTON_DATA_INVALID" });
+    expect(r).toMatchObject({
+      status: 400,
+      ok: false,
+      error_code: 400,
+      description: "Bad Request: BUTTON_DATA_INVALID",
+    });
   });
 
   it("counts bytes, not characters (33 Cyrillic letters are 66 bytes)", async () => {
@@ -41,7 +46,11 @@ describe("callback_data", () => {
   });
 
   it("rejects an inline button without an action", async () => {
-    const r = await call(sandbox, "sendMessage", { chat_id, text: "x", reply_markup: { inline_keyboard: [[{ text: "no" }]] } });
+    const r = await call(sandbox, "sendMessage", {
+      chat_id,
+      text: "x",
+      reply_markup: { inline_keyboard: [[{ text: "no" }]] },
+    });
     expect(r.description).toBe(
       "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
     );
@@ -89,22 +98,36 @@ describe("text and caption length", () => {
     form.set("caption", "c".repeat(1025));
     form.set("document", new Blob([Buffer.from("%PDF-1.4 test")]), "a.pdf");
     const res = await fetch(`${sandbox.url}/bot1:x/sendDocument`, { method: "POST", body: form });
-    expect(await res.json()).toMatchObject({ ok: false, description: "Bad Request: message caption is too long" });
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      description: "Bad Request: message caption is too long",
+    });
   });
 });
 
 describe("HTML parse mode", () => {
-  const send = (text: string) => call<{ text: string; entities?: unknown[] }>(sandbox, "sendMessage", { chat_id, text, parse_mode: "HTML" });
+  const send = (text: string) =>
+    call<{ text: string; entities?: unknown[] }>(sandbox, "sendMessage", {
+      chat_id,
+      text,
+      parse_mode: "HTML",
+    });
 
   it.each([
     ["<b>bold", `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "b"`],
     ["line<br>break", `Bad Request: can't parse entities: Unsupported start tag "br" at byte offset 4`],
     ["<p>para</p>", `Bad Request: can't parse entities: Unsupported start tag "p" at byte offset 0`],
     ["a < b", `Bad Request: can't parse entities: Unsupported start tag "" at byte offset 2`],
-    ["<b><i>x</b></i>", `Bad Request: can't parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"`],
+    [
+      "<b><i>x</b></i>",
+      `Bad Request: can't parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"`,
+    ],
     ["x</b>", "Bad Request: can't parse entities: Unexpected end tag at byte offset 1"],
     ["<b", "Bad Request: can't parse entities: Unclosed start tag at byte offset 0"],
-    ['<span class="x">s</span>', `Bad Request: can't parse entities: Tag "span" must have class "tg-spoiler" at byte offset 0`],
+    [
+      '<span class="x">s</span>',
+      `Bad Request: can't parse entities: Tag "span" must have class "tg-spoiler" at byte offset 0`,
+    ],
     ["Ә <x>", `Bad Request: can't parse entities: Unsupported start tag "x" at byte offset 3`],
   ])("rejects %j", async (text, description) => {
     expect((await send(text)).description).toBe(description);
@@ -154,9 +177,16 @@ describe("edits", () => {
       "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
     );
     // same text, no keyboard: the keyboard goes away, so it is a change
-    const noKb = await call(sandbox, "editMessageText", { chat_id, message_id, text: "<b>Status</b>", parse_mode: "HTML" });
+    const noKb = await call(sandbox, "editMessageText", {
+      chat_id,
+      message_id,
+      text: "<b>Status</b>",
+      parse_mode: "HTML",
+    });
     expect(noKb.ok).toBe(true);
-    expect(sandbox.botMessages(chat_id).find((m) => m.message_id === message_id)!.reply_markup).toBeUndefined();
+    expect(
+      sandbox.botMessages(chat_id).find((m) => m.message_id === message_id)!.reply_markup,
+    ).toBeUndefined();
     const markupSame = await call(sandbox, "editMessageReplyMarkup", { chat_id, message_id });
     expect(markupSame.description).toMatch(/^Bad Request: message is not modified/);
     const changed = await call(sandbox, "editMessageText", { chat_id, message_id, text: "Status: done" });
@@ -167,12 +197,13 @@ describe("edits", () => {
   });
 
   it("rejects editing a message that does not exist or that the person sent", async () => {
-    expect((await call(sandbox, "editMessageText", { chat_id, message_id: 99999, text: "x" })).description).toBe(
-      "Bad Request: message to edit not found",
-    );
+    expect(
+      (await call(sandbox, "editMessageText", { chat_id, message_id: 99999, text: "x" })).description,
+    ).toBe("Bad Request: message to edit not found");
     const mine = sandbox.sendText(chat_id, "hello");
     expect(
-      (await call(sandbox, "editMessageText", { chat_id, message_id: mine.message_id, text: "x" })).description,
+      (await call(sandbox, "editMessageText", { chat_id, message_id: mine.message_id, text: "x" }))
+        .description,
     ).toBe("Bad Request: message can't be edited");
   });
 
@@ -204,12 +235,19 @@ describe("chats, callbacks, methods", () => {
   });
 
   it("accepts one answer per callback query, with at most 200 characters of text", async () => {
-    const sent = await call<{ message_id: number }>(sandbox, "sendMessage", { chat_id, text: "pick", reply_markup: kb("p:1") });
+    const sent = await call<{ message_id: number }>(sandbox, "sendMessage", {
+      chat_id,
+      text: "pick",
+      reply_markup: kb("p:1"),
+    });
     const id = sandbox.press(chat_id, sent.result!.message_id, "p:1");
-    expect((await call(sandbox, "answerCallbackQuery", { callback_query_id: id, text: "x".repeat(201) })).description).toBe(
-      "Bad Request: MESSAGE_TOO_LONG",
+    expect(
+      (await call(sandbox, "answerCallbackQuery", { callback_query_id: id, text: "x".repeat(201) }))
+        .description,
+    ).toBe("Bad Request: MESSAGE_TOO_LONG");
+    expect((await call(sandbox, "answerCallbackQuery", { callback_query_id: id, text: "Done" })).ok).toBe(
+      true,
     );
-    expect((await call(sandbox, "answerCallbackQuery", { callback_query_id: id, text: "Done" })).ok).toBe(true);
     expect((await call(sandbox, "answerCallbackQuery", { callback_query_id: id })).description).toBe(
       "Bad Request: query is too old and response timeout expired or query ID is invalid",
     );
@@ -217,14 +255,18 @@ describe("chats, callbacks, methods", () => {
 
   it("keeps commands per scope and language", async () => {
     await call(sandbox, "setMyCommands", { commands: [{ command: "start", description: "Начать" }] });
-    await call(sandbox, "setMyCommands", { commands: [{ command: "start", description: "Бастау" }], language_code: "kk" });
+    await call(sandbox, "setMyCommands", {
+      commands: [{ command: "start", description: "Бастау" }],
+      language_code: "kk",
+    });
     expect((await call(sandbox, "getMyCommands", { language_code: "kk" })).result).toEqual([
       { command: "start", description: "Бастау" },
     ]);
     expect(sandbox.commandsFor(chat_id)).toEqual([{ command: "start", description: "Начать" }]);
-    expect((await call(sandbox, "setMyCommands", { commands: [{ command: "Bad-Name", description: "x" }] })).description).toBe(
-      "Bad Request: BOT_COMMAND_INVALID",
-    );
+    expect(
+      (await call(sandbox, "setMyCommands", { commands: [{ command: "Bad-Name", description: "x" }] }))
+        .description,
+    ).toBe("Bad Request: BOT_COMMAND_INVALID");
   });
 
   it("records every call with its outcome", async () => {

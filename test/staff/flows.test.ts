@@ -42,36 +42,46 @@ describe("staff flows", () => {
     // the reviewer got the new application with its summary and buttons
     const msg = reviewer.last()!;
     expect(String(msg.payload.text)).toContain("Поступила новая заявка");
-    await reviewer.press(button(reviewer, h, "st.in").data, button(reviewer, h, "st.in").messageId);
+    await reviewer.press(button(reviewer, h, "fs.in").data, button(reviewer, h, "fs.in").messageId);
     expect(await status(db.prisma, id)).toBe("UNDER_REVIEW");
-    expect(await db.prisma.notice.count({ where: { applicationId: id, kind: "INCLUSION", deletedAt: null } })).toBe(1);
+    expect(
+      await db.prisma.notice.count({ where: { applicationId: id, kind: "INCLUSION", deletedAt: null } }),
+    ).toBe(1);
 
     // checker picker: the two checkers of the branch, never the reviewer themself
     const m = h.mark();
-    await reviewer.press(button(reviewer, h, "st.sc").data);
+    await reviewer.press(button(reviewer, h, "fs.sc").data);
     const picker = h.since(m);
     const reviewerId = await userId(db.prisma, DEMO.reviewer);
-    const toggles = reviewer.buttons(picker.at(-1)).filter((b) => b.data?.startsWith("st.tc:"));
+    const toggles = reviewer.buttons(picker.at(-1)).filter((b) => b.data?.startsWith("fs.tc:"));
     expect(toggles.length).toBe(2);
-    expect(toggles.some((b) => b.data!.includes(Buffer.from(reviewerId.replace(/-/g, ""), "hex").toString("base64url")))).toBe(false);
+    expect(
+      toggles.some((b) =>
+        b.data!.includes(Buffer.from(reviewerId.replace(/-/g, ""), "hex").toString("base64url")),
+      ),
+    ).toBe(false);
     const checkerId = await userId(db.prisma, DEMO.checker);
-    const mine = toggles.find((b) => b.data!.includes(Buffer.from(checkerId.replace(/-/g, ""), "hex").toString("base64url")))!;
+    const mine = toggles.find((b) =>
+      b.data!.includes(Buffer.from(checkerId.replace(/-/g, ""), "hex").toString("base64url")),
+    )!;
     await reviewer.press(mine.data!);
-    await reviewer.press(button(reviewer, h, "st.go").data);
+    await reviewer.press(button(reviewer, h, "fs.go").data);
     expect(await status(db.prisma, id)).toBe("AGREED_CHECK");
 
     await drain(h);
     expect(checker.texts().join("\n")).toContain("тексеруге жіберілді");
-    await checker.press(button(checker, h, "st.cc").data);
+    await checker.press(button(checker, h, "fs.cc").data);
     expect(await status(db.prisma, id)).toBe("CONFIRMED_APPROVAL");
 
     await drain(h);
-    await approver.press(button(approver, h, "st.aa").data);
+    await approver.press(button(approver, h, "fs.aa").data);
     expect(await status(db.prisma, id)).toBe("INCLUDED");
     await drain(h);
     expect(supplier.texts().join("\n")).toContain("включена в базу данных");
     // the reviewer's first message lost its buttons and shows who decided
-    const edits = h.calls.filter((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === DEMO.reviewer);
+    const edits = h.calls.filter(
+      (c) => c.method === "editMessageText" && Number(c.payload.chat_id) === DEMO.reviewer,
+    );
     expect(edits.some((e) => String(e.payload.text).includes("Решение принято"))).toBe(true);
   });
 });
@@ -81,19 +91,29 @@ describe("negative decisions and returns", () => {
     const id = await applicationUnderReview(db.prisma);
     await drain(h);
     const reviewer = h.user(DEMO.reviewer);
-    await pressVerb(h, reviewer, "st.rj");
-    const grounds = reviewer.buttons().filter((b) => b.data?.startsWith("st.rg:"));
+    await pressVerb(h, reviewer, "fs.rj");
+    const grounds = reviewer.buttons().filter((b) => b.data?.startsWith("fs.rg:"));
     expect(grounds.length).toBeGreaterThanOrEqual(2);
     // pick, unpick, pick another two
     await reviewer.press(grounds[0]!.data!);
-    expect(reviewer.buttons().find((b) => b.data === grounds[0]!.data)?.text.startsWith("✅")).toBe(true);
+    expect(
+      reviewer
+        .buttons()
+        .find((b) => b.data === grounds[0]!.data)
+        ?.text.startsWith("✅"),
+    ).toBe(true);
     await reviewer.press(grounds[0]!.data!);
-    expect(reviewer.buttons().find((b) => b.data === grounds[0]!.data)?.text.startsWith("✅")).toBe(false);
+    expect(
+      reviewer
+        .buttons()
+        .find((b) => b.data === grounds[0]!.data)
+        ?.text.startsWith("✅"),
+    ).toBe(false);
     await reviewer.press(grounds[1]!.data!);
     await reviewer.press(grounds[2]!.data!);
-    await pressVerb(h, reviewer, "st.rn");
+    await pressVerb(h, reviewer, "fs.rn");
     await reviewer.send("Копия лицензии нечитаема");
-    await pressVerb(h, reviewer, "st.rk");
+    await pressVerb(h, reviewer, "fs.rk");
     const notice = await db.prisma.notice.findFirstOrThrow({ where: { applicationId: id, deletedAt: null } });
     expect(notice.kind).toBe("REJECTION");
     expect(notice.reasons.length).toBe(2);
@@ -102,10 +122,10 @@ describe("negative decisions and returns", () => {
     await sendToCheckers(h, db.prisma, reviewer, [DEMO.checker2]);
     expect(await status(db.prisma, id)).toBe("REJECTED_CHECK");
     await drain(h);
-    await pressVerb(h, h.user(DEMO.checker2), "st.cc");
+    await pressVerb(h, h.user(DEMO.checker2), "fs.cc");
     expect(await status(db.prisma, id)).toBe("REJECTED_APPROVAL");
     await drain(h);
-    await pressVerb(h, h.user(DEMO.approver), "st.aa");
+    await pressVerb(h, h.user(DEMO.approver), "fs.aa");
     expect(await status(db.prisma, id)).toBe("REJECTED");
     await drain(h);
     const supplierText = h.user(DEMO.supplier).texts().at(-1)!;
@@ -118,21 +138,21 @@ describe("negative decisions and returns", () => {
     const id = await applicationUnderReview(db.prisma);
     await drain(h);
     const reviewer = h.user(DEMO.reviewer);
-    await pressVerb(h, reviewer, "st.in");
-    await pressVerb(h, reviewer, "st.dn");
+    await pressVerb(h, reviewer, "fs.in");
+    await pressVerb(h, reviewer, "fs.dn");
     expect(await db.prisma.notice.count({ where: { applicationId: id, deletedAt: null } })).toBe(0);
-    expect(hasButton(reviewer, [reviewer.last()!], "st.in")).toBe(true);
+    expect(hasButton(reviewer, [reviewer.last()!], "fs.in")).toBe(true);
   });
 
   it("a checker's refusal needs a typed reason and returns the application to the reviewer with it", async () => {
     const id = await applicationUnderReview(db.prisma);
     await drain(h);
     const reviewer = h.user(DEMO.reviewer);
-    await pressVerb(h, reviewer, "st.in");
+    await pressVerb(h, reviewer, "fs.in");
     await sendToCheckers(h, db.prisma, reviewer, [DEMO.checker2]);
     await drain(h);
     const checker = h.user(DEMO.checker2);
-    await pressVerb(h, checker, "st.cr");
+    await pressVerb(h, checker, "fs.cr");
     expect(await status(db.prisma, id)).toBe("AGREED_CHECK");
     await checker.send("Не приложена справка СЭС");
     expect(await status(db.prisma, id)).toBe("UNDER_REVIEW");
@@ -147,19 +167,21 @@ describe("negative decisions and returns", () => {
     const id = await applicationUnderReview(db.prisma);
     await drain(h);
     const reviewer = h.user(DEMO.reviewer);
-    await pressVerb(h, reviewer, "st.in");
+    await pressVerb(h, reviewer, "fs.in");
     await sendToCheckers(h, db.prisma, reviewer, [DEMO.checker2]);
     await drain(h);
-    await pressVerb(h, h.user(DEMO.checker2), "st.cc");
+    await pressVerb(h, h.user(DEMO.checker2), "fs.cc");
     await drain(h);
     const approver = h.user(DEMO.approver);
-    await pressVerb(h, approver, "st.ar");
+    await pressVerb(h, approver, "fs.ar");
     await approver.send("Лицензия не покрывает подвид");
     expect(await status(db.prisma, id)).toBe("UNDER_REVIEW");
     const m = h.mark();
     await drain(h);
     expect(reviewer.texts(h.since(m)).join("\n")).toContain("Лицензия не покрывает подвид");
-    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { applicationId: id, action: "APPROVER_REFUSE" } });
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { applicationId: id, action: "APPROVER_REFUSE" },
+    });
     expect(audit.note ?? JSON.stringify(audit.changes)).toContain("Лицензия не покрывает подвид");
   });
 });
@@ -189,30 +211,34 @@ describe("change and exclusion of an included application", () => {
     expect(await status(db.prisma, id)).toBe("INCLUDED");
     const reviewer = h.user(DEMO.reviewer);
     const app = await db.prisma.application.findUniqueOrThrow({ where: { id } });
-    await reviewer.press(cb("st.v", [id]));
-    await reviewer.press(cb("st.xs", [id], app.version));
-    const reasons = reviewer.buttons().filter((b) => b.data?.startsWith("st.xr:"));
+    await reviewer.press(cb("fs.v", [id]));
+    await reviewer.press(cb("fs.xs", [id], app.version));
+    const reasons = reviewer.buttons().filter((b) => b.data?.startsWith("fs.xr:"));
     await reviewer.press(reasons[0]!.data!);
-    await pressVerb(h, reviewer, "st.xg");
+    await pressVerb(h, reviewer, "fs.xg");
     await reviewer.send("Письмо управления здравоохранения № 12");
-    await pressVerb(h, reviewer, "st.xk");
-    const notice = await db.prisma.notice.findFirstOrThrow({ where: { applicationId: id, kind: "EXCLUSION", deletedAt: null } });
+    await pressVerb(h, reviewer, "fs.xk");
+    const notice = await db.prisma.notice.findFirstOrThrow({
+      where: { applicationId: id, kind: "EXCLUSION", deletedAt: null },
+    });
     expect(notice.additionalGround).toBe("Письмо управления здравоохранения № 12");
     await sendToCheckers(h, db.prisma, reviewer, [DEMO.checker]);
     expect(await status(db.prisma, id)).toBe("REJECTED_CHECK");
     await drain(h);
-    await pressVerb(h, h.user(DEMO.checker), "st.cc");
+    await pressVerb(h, h.user(DEMO.checker), "fs.cc");
     expect(await status(db.prisma, id)).toBe("CONFIRMED_APPROVAL");
     await drain(h);
     const approver = h.user(DEMO.approver);
-    await pressVerb(h, approver, "st.xa");
+    await pressVerb(h, approver, "fs.xa");
     const shown = String(approver.last()!.payload.text);
     const hash = /([0-9a-f]{64})/.exec(shown)?.[1];
     expect(hash).toBeDefined();
     expect(await status(db.prisma, id)).toBe("CONFIRMED_APPROVAL");
-    await pressVerb(h, approver, "st.xc");
+    await pressVerb(h, approver, "fs.xc");
     expect(await status(db.prisma, id)).toBe("EXCLUDED");
-    const sig = await db.prisma.signature.findFirstOrThrow({ where: { applicationId: id, document: "EXCLUSION_NOTICE" } });
+    const sig = await db.prisma.signature.findFirstOrThrow({
+      where: { applicationId: id, document: "EXCLUSION_NOTICE" },
+    });
     expect(sig.sha256).toBe(hash);
     expect(sig.method).toBe("telegram-confirmation");
     await drain(h);

@@ -25,7 +25,14 @@ export async function userId(prisma: PrismaClient, telegramId: number): Promise<
   return (await prisma.user.findUniqueOrThrow({ where: { telegramId: BigInt(telegramId) } })).id;
 }
 
-export async function step(prisma: PrismaClient, appId: string, telegramId: number, action: Action, input = {}, now = new Date()) {
+export async function step(
+  prisma: PrismaClient,
+  appId: string,
+  telegramId: number,
+  action: Action,
+  input = {},
+  now = new Date(),
+) {
   const uid = await userId(prisma, telegramId);
   const actor = await actorFor(prisma, uid, appId);
   if (!actor) throw new Error("no actor");
@@ -45,14 +52,20 @@ export async function step(prisma: PrismaClient, appId: string, telegramId: numb
 }
 
 /** A new application of the demo polyclinic (Astana), sent by its head: «На рассмотрении». */
-export async function applicationUnderReview(prisma: PrismaClient, regionCode = "ASTANA"): Promise<string> {
-  const org = await prisma.organisation.findUniqueOrThrow({ where: { bin: ORG_BIN } });
+export async function applicationUnderReview(
+  prisma: PrismaClient,
+  regionCode = "ASTANA",
+  bin: string = ORG_BIN,
+  author: number = DEMO.supplier,
+  head: number = DEMO.head,
+): Promise<string> {
+  const org = await prisma.organisation.findUniqueOrThrow({ where: { bin } });
   // one open application per organisation and region (DECISIONS 8): close earlier ones of the test file
   await prisma.application.updateMany({
     where: { orgId: org.id, regionCode, status: { notIn: ["INCLUDED", "REJECTED", "EXCLUDED", "CHANGED"] } },
     data: { status: "CHANGED" },
   });
-  const authorId = await userId(prisma, DEMO.supplier);
+  const authorId = await userId(prisma, author);
   const d = await createDraft(prisma, {
     orgId: org.id,
     authorId,
@@ -63,9 +76,9 @@ export async function applicationUnderReview(prisma: PrismaClient, regionCode = 
   });
   if (!d.ok) throw new Error(`createDraft: ${JSON.stringify(d)}`);
   const sig = { sha256: "a".repeat(64), method: "test" };
-  await step(prisma, d.id, DEMO.supplier, "SEND_TO_HEAD");
-  await step(prisma, d.id, DEMO.head, "HEAD_SIGN_CONSENT", { confirmed: true, signature: sig });
-  await step(prisma, d.id, DEMO.head, "HEAD_SUBMIT", { confirmed: true, signature: sig });
+  await step(prisma, d.id, author, "SEND_TO_HEAD");
+  await step(prisma, d.id, head, "HEAD_SIGN_CONSENT", { confirmed: true, signature: sig });
+  await step(prisma, d.id, head, "HEAD_SUBMIT", { confirmed: true, signature: sig });
   return d.id;
 }
 
@@ -111,16 +124,21 @@ export async function pressVerb(h: Harness, u: TestUser, verb: string) {
 export const packed = (uuid: string) => Buffer.from(uuid.replace(/-/g, ""), "hex").toString("base64url");
 
 /** Reviewer toggles the given checkers (by Telegram id) and sends. */
-export async function sendToCheckers(h: Harness, prisma: PrismaClient, reviewer: TestUser, checkers: number[]) {
-  await pressVerb(h, reviewer, "st.sc");
+export async function sendToCheckers(
+  h: Harness,
+  prisma: PrismaClient,
+  reviewer: TestUser,
+  checkers: number[],
+) {
+  await pressVerb(h, reviewer, "fs.sc");
   for (const tg of checkers) {
     const id = await userId(prisma, tg);
-    const picker = reviewer.buttons().filter((b) => b.data?.startsWith("st.tc:"));
+    const picker = reviewer.buttons().filter((b) => b.data?.startsWith("fs.tc:"));
     const b = picker.find((x) => x.data!.includes(packed(id)));
     if (!b) throw new Error(`no toggle for ${tg}`);
     await reviewer.press(b.data!);
   }
-  await pressVerb(h, reviewer, "st.go");
+  await pressVerb(h, reviewer, "fs.go");
 }
 
 /** Drive an application from «На рассмотрении» to «Включен в БД» with the buttons. */
@@ -131,14 +149,12 @@ export async function includeWithButtons(h: Harness, prisma: PrismaClient, appId
   const approver = h.user(DEMO.approver);
   const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
   const { cb } = await import("../../bot/callbacks.ts");
-  await reviewer.press(cb("st.v", [appId]));
-  await reviewer.press(cb("st.in", [appId], app.version));
+  await reviewer.press(cb("fs.v", [appId]));
+  await reviewer.press(cb("fs.in", [appId], app.version));
   await sendToCheckers(h, prisma, reviewer, [DEMO.checker]);
   await drain(h);
-  await pressVerb(h, checker, "st.cc");
+  await pressVerb(h, checker, "fs.cc");
   await drain(h);
-  await pressVerb(h, approver, "st.aa");
+  await pressVerb(h, approver, "fs.aa");
   await drain(h);
 }
-
-

@@ -1,10 +1,10 @@
 // Integration tests of the application store on real PostgreSQL: the state machine's decisions executed
 // in one transaction (state + notice + audit + outbox), version chains, exclusion and concurrency.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decide } from "../../domain/stateMachine.ts";
-import { DEMO_ORGANISATIONS } from "../../prisma/data/demo.ts";
 import {
   applyTransition,
+  type Cursor,
   createApplicationRepository,
   createDraft,
   deleteDraft,
@@ -18,16 +18,24 @@ import {
 } from "../../prisma/store/applications.ts";
 import { actorFor } from "../../prisma/store/users.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
-import { demoOrgId, demoUsers, Flow, sig, steppingClock } from "./fixtures.ts";
+import { demoUsers, Flow, sig, steppingClock } from "./fixtures.ts";
 
+// One database for the file; every test works for its own fresh organisation (see Flow.newOrg).
 let db: TestDb;
 let f: Flow;
+let org: { id: string; bin: string };
+let users: Awaited<ReturnType<typeof demoUsers>>;
+const clock = steppingClock();
 
-beforeEach(async () => {
+beforeAll(async () => {
   db = await createTestDb();
-  f = new Flow(db.prisma, await demoUsers(db.prisma), steppingClock());
+  users = await demoUsers(db.prisma);
 });
-afterEach(async () => {
+beforeEach(async () => {
+  f = new Flow(db.prisma, { ...users }, clock);
+  org = await f.newOrg();
+});
+afterAll(async () => {
   await db?.drop();
 });
 
@@ -57,9 +65,15 @@ describe("the inclusion chain", () => {
     expect(early).toMatchObject({ ok: false, reason: "denied" });
     await f.must("head", id, "HEAD_SIGN_CONSENT", { signature: sig("consent") });
     expect((await loadSnapshot(db.prisma, id))?.consentSigned).toBe(true);
-    const submitted = await f.must("head", id, "HEAD_SUBMIT", { confirmed: true, signature: sig("application") });
+    const submitted = await f.must("head", id, "HEAD_SUBMIT", {
+      confirmed: true,
+      signature: sig("application"),
+    });
     expect(submitted.decision.to).toBe("UNDER_REVIEW");
-    const sigs = await db.prisma.signature.findMany({ where: { applicationId: id }, orderBy: { signedAt: "asc" } });
+    const sigs = await db.prisma.signature.findMany({
+      where: { applicationId: id },
+      orderBy: { signedAt: "asc" },
+    });
     expect(sigs.map((s) => s.document)).toEqual(["CONSENT", "APPLICATION"]);
     const app = await db.prisma.application.findUniqueOrThrow({ where: { id } });
     expect(app.submittedAt).not.toBeNull();
@@ -104,7 +118,10 @@ describe("the inclusion chain", () => {
     expect(done).toMatchObject({ status: "INCLUDED", decisionKind: "INCLUSION", version: approved.version });
     expect(done.decidedAt).not.toBeNull();
 
-    const audit = await db.prisma.auditEvent.findMany({ where: { applicationId: id }, orderBy: { id: "asc" } });
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { applicationId: id },
+      orderBy: { id: "asc" },
+    });
     expect(audit.map((a) => a.action)).toEqual([
       "CREATE",
       "SEND_TO_HEAD",
@@ -121,7 +138,11 @@ describe("the inclusion chain", () => {
     expect(final.map((r) => r.chatId).sort()).toEqual(
       [f.users.supplierAdmin!.telegramId, f.users.head!.telegramId].sort(),
     );
-    expect(final[0]!.payload).toMatchObject({ from: "CONFIRMED_APPROVAL", to: "INCLUDED", applicationId: id });
+    expect(final[0]!.payload).toMatchObject({
+      from: "CONFIRMED_APPROVAL",
+      to: "INCLUDED",
+      applicationId: id,
+    });
   });
 
   it("sends a head rejection back to «Проект» with the reason", async () => {
@@ -133,7 +154,9 @@ describe("the inclusion chain", () => {
     expect(r.decision.to).toBe("DRAFT");
     const app = await db.prisma.application.findUniqueOrThrow({ where: { id } });
     expect(app).toMatchObject({ status: "DRAFT", headRejectReason: "Уточните адрес" });
-    const ev = await db.prisma.auditEvent.findFirstOrThrow({ where: { applicationId: id, action: "HEAD_REJECT" } });
+    const ev = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { applicationId: id, action: "HEAD_REJECT" },
+    });
     expect(ev).toMatchObject({ fromStatus: "HEAD_APPROVAL", toStatus: "DRAFT", note: "Уточните адрес" });
     // A new head round needs a new consent.
     await f.must("supplierAdmin", id, "SEND_TO_HEAD");
@@ -164,7 +187,9 @@ describe("the inclusion chain", () => {
     await f.must("reviewer", id, "FORM_INCLUSION_NOTICE");
     await f.must("reviewer", id, "SEND_TO_CHECK", { checkerIds: [f.id("checker2")] });
     await f.must("checker2", id, "CHECKER_CONFIRM");
-    const approverRefused = await f.must("approver", id, "APPROVER_REFUSE", { reasonText: "Нет заключения СЭС" });
+    const approverRefused = await f.must("approver", id, "APPROVER_REFUSE", {
+      reasonText: "Нет заключения СЭС",
+    });
     expect(approverRefused.decision).toMatchObject({ from: "CONFIRMED_APPROVAL", to: "UNDER_REVIEW" });
     const app = await db.prisma.application.findUniqueOrThrow({ where: { id } });
     expect(app).toMatchObject({ status: "UNDER_REVIEW", decisionKind: null });
@@ -194,7 +219,12 @@ describe("versions («Внести изменение»)", () => {
       where: { id: v2 },
       include: { bases: true, documents: true },
     });
-    expect(copy).toMatchObject({ status: "DRAFT", versionNo: 2, previousId: v1, supplierSubtypes: ["PALLIATIVE"] });
+    expect(copy).toMatchObject({
+      status: "DRAFT",
+      versionNo: 2,
+      previousId: v1,
+      supplierSubtypes: ["PALLIATIVE"],
+    });
     expect(copy.bases).toHaveLength(1);
     expect(copy.documents).toHaveLength(0); // generated documents are per version
     expect(await f.status(v1)).toBe("INCLUDED");
@@ -211,7 +241,9 @@ describe("versions («Внести изменение»)", () => {
       [1, "CHANGED"],
       [2, "INCLUDED"],
     ]);
-    const superseded = await db.prisma.auditEvent.findFirstOrThrow({ where: { applicationId: v1, action: "SUPERSEDED" } });
+    const superseded = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { applicationId: v1, action: "SUPERSEDED" },
+    });
     expect(superseded).toMatchObject({ fromStatus: "INCLUDED", toStatus: "CHANGED" });
   });
 
@@ -248,18 +280,22 @@ describe("exclusion", () => {
       ok: false,
       errors: [{ code: "signature_required" }],
     });
-    const x7 = await f.must("approver", id, "APPROVE_EXCLUSION", { confirmed: true, signature: sig("exclusion") });
+    const x7 = await f.must("approver", id, "APPROVE_EXCLUSION", {
+      confirmed: true,
+      signature: sig("exclusion"),
+    });
     expect(x7.decision.to).toBe("EXCLUDED");
     const app = await db.prisma.application.findUniqueOrThrow({ where: { id } });
     expect(app.excludedAt).not.toBeNull();
-    expect(await db.prisma.signature.count({ where: { applicationId: id, document: "EXCLUSION_NOTICE" } })).toBe(1);
-    const bin = DEMO_ORGANISATIONS.find((o) => o.key === "POLYCLINIC")!.bin;
-    expect((await lastExclusion(db.prisma, bin))?.excludedAt).toEqual(app.excludedAt);
+    expect(
+      await db.prisma.signature.count({ where: { applicationId: id, document: "EXCLUSION_NOTICE" } }),
+    ).toBe(1);
+    expect((await lastExclusion(db.prisma, org.bin))?.excludedAt).toEqual(app.excludedAt);
     const told = (await outboxOf(id)).filter((r) => r.eventKey.startsWith(`${id}:${x7.version}:`));
     expect(told[0]!.payload).toMatchObject({ to: "EXCLUDED", reasons: ["LICENCE_TERMINATED"] });
 
     // Any region, same BIN: refused until 3 years after the decision.
-    const orgId = await demoOrgId(db.prisma, "POLYCLINIC");
+    const orgId = org.id;
     const soon = await createDraft(db.prisma, {
       orgId,
       authorId: f.id("supplierAdmin"),
@@ -300,8 +336,13 @@ describe("concurrency and atomicity", () => {
     await f.must("checker", id, "CHECKER_CONFIRM");
 
     // A second approver of the Astana branch.
-    const second = await db.prisma.user.create({ data: { telegramId: 100099n, fullName: "Второй Согласующий" } });
-    await db.prisma.staffMembership.create({ data: { userId: second.id, branchId: "BR-ASTANA", role: "APPROVER" } });
+    const second = await db.prisma.user.create({
+      data: { telegramId: 100099n, fullName: "Второй Согласующий" },
+    });
+    // (created once per file: this is the only test that adds a user)
+    await db.prisma.staffMembership.create({
+      data: { userId: second.id, branchId: "BR-ASTANA", role: "APPROVER" },
+    });
     f.users.approver2 = { id: second.id, telegramId: second.telegramId };
 
     const v = await f.version(id);
@@ -319,14 +360,18 @@ describe("concurrency and atomicity", () => {
     if (loss.ok || !win.ok) throw new Error("unreachable");
     expect(loss.reason).toBe("stale");
     const winnerId = (
-      await db.prisma.auditEvent.findFirstOrThrow({ where: { applicationId: id, action: "APPROVER_APPROVE" } })
+      await db.prisma.auditEvent.findFirstOrThrow({
+        where: { applicationId: id, action: "APPROVER_APPROVE" },
+      })
     ).actorId;
     if (loss.reason === "stale") {
       expect(loss.decidedBy?.userId).toBe(winnerId);
       expect(loss.decidedAt).toBeInstanceOf(Date);
       expect(loss.status).toBe("INCLUDED");
     }
-    expect(await db.prisma.auditEvent.count({ where: { applicationId: id, action: "APPROVER_APPROVE" } })).toBe(1);
+    expect(
+      await db.prisma.auditEvent.count({ where: { applicationId: id, action: "APPROVER_APPROVE" } }),
+    ).toBe(1);
     const newRows = await db.prisma.outbox.findMany({ where: { id: { in: win.outboxIds } } });
     expect(await db.prisma.outbox.count()).toBe(outboxBefore + newRows.length);
     expect(newRows.length).toBeGreaterThan(0);
@@ -340,7 +385,12 @@ describe("concurrency and atomicity", () => {
     await f.must("supplierAdmin", id, "SEND_TO_HEAD");
     const audits = await db.prisma.auditEvent.count();
     const r = await f.act("supplierAdmin", id, "SEND_TO_HEAD", {}, { expectedVersion: v });
-    expect(r).toMatchObject({ ok: false, reason: "stale", status: "HEAD_APPROVAL", lastAction: "SEND_TO_HEAD" });
+    expect(r).toMatchObject({
+      ok: false,
+      reason: "stale",
+      status: "HEAD_APPROVAL",
+      lastAction: "SEND_TO_HEAD",
+    });
     if (!r.ok && r.reason === "stale") expect(r.decidedBy?.fullName).toBe("Айгерим Садықова");
     expect(await db.prisma.auditEvent.count()).toBe(audits);
   });
@@ -400,16 +450,28 @@ describe("drafts", () => {
     const ev = await db.prisma.auditEvent.findFirstOrThrow({ where: { applicationId: id, action: "EDIT" } });
     expect((ev.changes as { fields: string[] }).fields).toEqual(["supplierSubtypes"]);
     expect(
-      await updateDraft(db.prisma, id, v, { asCoExecutor: true }, { actorId: f.id("supplierAdmin"), now: new Date() }),
+      await updateDraft(
+        db.prisma,
+        id,
+        v,
+        { asCoExecutor: true },
+        { actorId: f.id("supplierAdmin"), now: new Date() },
+      ),
     ).toEqual({ ok: false, reason: "stale" });
     // Progress only: no audit row.
-    await updateDraft(db.prisma, id, v + 1, { progress: { step: "docs" } }, { actorId: f.id("supplierAdmin"), now: new Date() });
+    await updateDraft(
+      db.prisma,
+      id,
+      v + 1,
+      { progress: { step: "docs" } },
+      { actorId: f.id("supplierAdmin"), now: new Date() },
+    );
     expect(await db.prisma.auditEvent.count({ where: { applicationId: id, action: "EDIT" } })).toBe(1);
   });
 
   it("keeps one open application per organisation and region", async () => {
     const id = await f.draft("ASTANA");
-    const orgId = await demoOrgId(db.prisma, "POLYCLINIC");
+    const orgId = org.id;
     const second = await createDraft(db.prisma, {
       orgId,
       authorId: f.id("supplierAdmin"),
@@ -420,7 +482,13 @@ describe("drafts", () => {
     const other = await createDraft(db.prisma, { orgId, authorId: f.id("supplierAdmin"), now: new Date() });
     if (!other.ok) throw new Error("create");
     expect(
-      await updateDraft(db.prisma, other.id, 1, { regionCode: "ASTANA" }, { actorId: f.id("supplierAdmin"), now: new Date() }),
+      await updateDraft(
+        db.prisma,
+        other.id,
+        1,
+        { regionCode: "ASTANA" },
+        { actorId: f.id("supplierAdmin"), now: new Date() },
+      ),
     ).toMatchObject({ ok: false, reason: "open_in_region" });
     expect((await findOpenInRegion(db.prisma, orgId, "ASTANA"))?.id).toBe(id);
   });
@@ -467,7 +535,7 @@ describe("drafts", () => {
 
 describe("lists and queues", () => {
   it("lists the supplier's applications newest first and the branch queue oldest first, with keyset pages", async () => {
-    const orgId = await demoOrgId(db.prisma, "POLYCLINIC");
+    const orgId = org.id;
     const ids: string[] = [];
     for (const region of ["ASTANA", "AKMOLA", "ABAI", "ALMATY"]) ids.push(await f.draft(region));
     for (const id of ids) await f.must("supplierAdmin", id, "SEND_TO_HEAD");
@@ -483,9 +551,25 @@ describe("lists and queues", () => {
     await f.must("diagnosticAdmin", diag, "SEND_TO_HEAD");
     await f.toReviewFrom(diag, "diagnosticHead");
     await f.toReviewFrom(ids[0]!);
-    const q1 = await staffQueue(db.prisma, "ASTANA", ["UNDER_REVIEW"], { limit: 1 });
-    expect(q1.items.map((a) => a.id)).toEqual([diag]);
-    const q2 = await staffQueue(db.prisma, "ASTANA", ["UNDER_REVIEW"], { limit: 1, after: q1.next });
-    expect(q2.items.map((a) => a.id)).toEqual([ids[0]]);
+    // Walk the whole queue one item a page (other tests share the database): no repeats, oldest first.
+    const seen: string[] = [];
+    let after: Cursor | null = null;
+    for (;;) {
+      const page: Awaited<ReturnType<typeof staffQueue>> = await staffQueue(
+        db.prisma,
+        "ASTANA",
+        ["UNDER_REVIEW"],
+        {
+          limit: 1,
+          after,
+        },
+      );
+      seen.push(...page.items.map((a) => a.id));
+      if (!page.next) break;
+      after = page.next;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.indexOf(diag)).toBeGreaterThanOrEqual(0);
+    expect(seen.indexOf(diag)).toBeLessThan(seen.indexOf(ids[0]!));
   });
 });

@@ -16,7 +16,9 @@ import { actorFor } from "../../prisma/store/users.ts";
 
 export type PersonKey = (typeof DEMO_PEOPLE)[number]["key"];
 
-export async function demoUsers(prisma: PrismaClient): Promise<Record<string, { id: string; telegramId: bigint }>> {
+export async function demoUsers(
+  prisma: PrismaClient,
+): Promise<Record<string, { id: string; telegramId: bigint }>> {
   const users = await prisma.user.findMany({
     where: { telegramId: { in: DEMO_PEOPLE.map((p) => BigInt(p.telegramId)) } },
   });
@@ -47,12 +49,44 @@ export function steppingClock(start = new Date("2026-03-02T05:00:00Z")) {
   };
 }
 
+/** A random valid BIN (legal entity, check digit per DECISIONS). */
+export function randomBin(): string {
+  for (;;) {
+    const first11 = `2${String(Math.floor(Math.random() * 1e10)).padStart(10, "0")}`;
+    const d = [...first11].map(Number);
+    const sum = (w: number[]) => w.reduce((s, wi, i) => s + wi * d[i]!, 0) % 11;
+    let c = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    if (c === 10) c = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
+    if (c !== 10) return first11 + c;
+  }
+}
+
 export class Flow {
+  /** The organisation `draft()` uses (a fresh one per test: see `newOrg`). */
+  orgId: string | null = null;
+
   constructor(
     readonly prisma: PrismaClient,
     readonly users: Record<string, { id: string; telegramId: bigint }>,
     readonly now: () => Date,
   ) {}
+
+  /** A fresh organisation with the demo supplier admin and head as its members. */
+  async newOrg(): Promise<{ id: string; bin: string }> {
+    const bin = randomBin();
+    const org = await this.prisma.organisation.create({
+      data: { bin, nameKk: `«Тест ${bin}» ЖШС`, nameRu: `ТОО «Тест ${bin}»`, ownershipFormCode: "PRIVATE" },
+    });
+    await this.prisma.orgMembership.createMany({
+      data: [
+        { userId: this.id("supplierAdmin"), orgId: org.id, role: "SUPPLIER" },
+        { userId: this.id("supplierAdmin"), orgId: org.id, role: "ORG_ADMIN" },
+        { userId: this.id("head"), orgId: org.id, role: "HEAD" },
+      ],
+    });
+    this.orgId = org.id;
+    return { id: org.id, bin };
+  }
 
   id(key: string): string {
     const u = this.users[key];
@@ -93,10 +127,10 @@ export class Flow {
     return r;
   }
 
-  /** A draft of the polyclinic for a region, with the generated form attached. */
-  async draft(regionCode = "ASTANA", author = "supplierAdmin", org: "POLYCLINIC" | "DIAGNOSTIC" = "POLYCLINIC") {
+  /** A draft of `orgId` (or of a demo organisation) for a region, with the generated form attached. */
+  async draft(regionCode = "ASTANA", author = "supplierAdmin", org?: "POLYCLINIC" | "DIAGNOSTIC") {
     const r = await createDraft(this.prisma, {
-      orgId: await demoOrgId(this.prisma, org),
+      orgId: org || !this.orgId ? await demoOrgId(this.prisma, org ?? "POLYCLINIC") : this.orgId,
       authorId: this.id(author),
       regionCode,
       ownershipFormCode: "STATE",
@@ -143,14 +177,19 @@ export class Flow {
   /** UNDER_REVIEW → INCLUDED (T9, T12, T14, T17). */
   async include(id: string) {
     await this.must("reviewer", id, "FORM_INCLUSION_NOTICE");
-    await this.must("reviewer", id, "SEND_TO_CHECK", { checkerIds: [this.id("checker"), this.id("checker2")] });
+    await this.must("reviewer", id, "SEND_TO_CHECK", {
+      checkerIds: [this.id("checker"), this.id("checker2")],
+    });
     await this.must("checker", id, "CHECKER_CONFIRM");
     return this.must("approver", id, "APPROVER_APPROVE");
   }
 
   /** UNDER_REVIEW → REJECTED (T10, T13, T15, T18). */
   async reject(id: string) {
-    await this.must("reviewer", id, "FORM_REJECTION_NOTICE", { reasons: ["INCOMPLETE_DOCS"], note: "Нет D2" });
+    await this.must("reviewer", id, "FORM_REJECTION_NOTICE", {
+      reasons: ["INCOMPLETE_DOCS"],
+      note: "Нет D2",
+    });
     await this.must("reviewer", id, "SEND_TO_CHECK", { checkerIds: [this.id("checker")] });
     await this.must("checker", id, "CHECKER_CONFIRM");
     return this.must("approver", id, "APPROVER_APPROVE");

@@ -4,7 +4,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Harness, TestUser } from "../helpers/bot.ts";
 import { telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
-import { decoded, draftOf, PDF, pickKatoLeaf, pressVerb, selectAll, stepOf, wizardHarness } from "./helpers.ts";
+import {
+  decoded,
+  draftOf,
+  PDF,
+  pickKatoLeaf,
+  pressVerb,
+  selectAll,
+  stepOf,
+  wizardHarness,
+} from "./helpers.ts";
 
 let db: TestDb;
 let h: Harness;
@@ -83,7 +92,9 @@ describe("bad input leaves the draft intact", () => {
     const m = h.mark();
     await u.sendDocument({ fileName: "big.pdf", mimeType: "application/pdf", bytes: 25 * 1024 * 1024 });
     const calls = h.since(m);
-    expect(u.texts(calls)[0]).toContain("Внимание! Объем каждого прикрепляемого вложения не должен превышать 20 мб.");
+    expect(u.texts(calls)[0]).toContain(
+      "Внимание! Объем каждого прикрепляемого вложения не должен превышать 20 мб.",
+    );
     expect(calls.some((c) => c.method === "getFile")).toBe(false);
     expect(await snapshot(appId)).toBe(before);
   });
@@ -121,7 +132,11 @@ describe("bad input leaves the draft intact", () => {
   it("a button from an old message (stale version) is refused", async () => {
     await pickKatoLeaf(db.prisma, u, appId); // now at C_SES
     const oldKato = h.calls
-      .flatMap((c) => (c.payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] })?.inline_keyboard ?? [])
+      .flatMap(
+        (c) =>
+          (c.payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] })?.inline_keyboard ??
+          [],
+      )
       .flat()
       .map((b) => b.callback_data)
       .find((d) => d?.startsWith("wz.kt:"))!;
@@ -163,7 +178,9 @@ describe("bad input leaves the draft intact", () => {
     const v = (await db.prisma.application.findUniqueOrThrow({ where: { id: appId } })).version;
     const m = h.mark();
     await other.press(cb("wz.bd", [appId], v));
-    expect(h.since(m).find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain("Недостаточно прав");
+    expect(h.since(m).find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain(
+      "Недостаточно прав",
+    );
     await u.press("wz.zz:garbage@1");
     expect(await snapshot(appId)).toBe(before);
   });

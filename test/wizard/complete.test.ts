@@ -72,7 +72,9 @@ describe("application wizard, end to end", () => {
     expect(saved.asSupplier && saved.asCoExecutor).toBe(true);
     expect(saved.hasPharmacy).toBe(true);
     expect(saved.regionCode).toBe("ASTANA");
-    expect(saved.bases.every((b) => b.latitude === 51.1694 && b.katoCode && b.sesFileId && b.subtypes.length)).toBe(true);
+    expect(
+      saved.bases.every((b) => b.latitude === 51.1694 && b.katoCode && b.sesFileId && b.subtypes.length),
+    ).toBe(true);
     expect(saved.documents.filter((d) => d.kind === "REGISTRATION")).toHaveLength(2);
     expect(saved.documents.filter((d) => d.kind === "POWER_OF_ATTORNEY")).toHaveLength(1);
     const files = await db.prisma.storedFile.findMany();
@@ -86,6 +88,9 @@ describe("application wizard, end to end", () => {
     const sent = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
     expect(sent.status).toBe("HEAD_APPROVAL");
     expect(u.texts().at(-1)).toContain("На согласовании руководителя");
+    // the head is told through the outbox (written in the same transaction)
+    const head = await db.prisma.user.findUniqueOrThrow({ where: { telegramId: 100002n } });
+    expect(await db.prisma.outbox.count({ where: { applicationId: app.id, userId: head.id } })).toBeGreaterThan(0);
     expect(telegramLimitViolations(h.calls)).toEqual([]);
   });
 
@@ -105,7 +110,11 @@ describe("application wizard, end to end", () => {
     const current = await draftOf(db.prisma, "150340003212");
     for (const b of current.bases) await fillBase(db.prisma, u, app.id, b.position);
     await pressVerb(u, "wz.bd");
-    await u.sendDocument({ fileName: "tirkeu.png", mimeType: "image/png", bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47]) });
+    await u.sendDocument({
+      fileName: "tirkeu.png",
+      mimeType: "image/png",
+      bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    });
     await pressVerb(u, "wz.d2");
     await pressVerb(u, "wz.d3");
     const m = h.mark();

@@ -4,10 +4,14 @@ import { parseCb } from "../../bot/callbacks.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { createHarness, type Harness, type TestUser } from "../helpers/bot.ts";
 
-export const PDF = (label = "x") => Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
+export const PDF = (label = "x") =>
+  Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
 
 /** A harness whose file downloads are served from the fake Bot API's files (deps.services.download). */
-export async function wizardHarness(prisma: PrismaClient, env: Record<string, string> = {}): Promise<Harness> {
+export async function wizardHarness(
+  prisma: PrismaClient,
+  env: Record<string, string> = {},
+): Promise<Harness> {
   const holder: { h?: Harness } = {};
   const download = async (url: string) => {
     const m = url.match(/\/file\/bot[^/]+\/(.+)$/);

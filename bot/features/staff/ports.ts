@@ -18,7 +18,13 @@ export type Outcome =
 /** Re-authorise (actorFor + decide inside the store) and apply one transition in one transaction. */
 export async function runTransition(
   deps: { prisma: PrismaClient; now: () => Date },
-  args: { applicationId: string; expectedVersion: number; action: Action; userId: string; input?: TransitionInput },
+  args: {
+    applicationId: string;
+    expectedVersion: number;
+    action: Action;
+    userId: string;
+    input?: TransitionInput;
+  },
 ): Promise<Outcome> {
   const actor: Actor | null = (await actorFor(deps.prisma, args.userId, args.applicationId)) ?? null;
   if (!actor) return { ok: false, kind: "not_found" };
@@ -36,7 +42,12 @@ export async function runTransition(
 
 function normalise(r: ApplyTransitionResult): Outcome {
   if (r.ok) {
-    return { ok: true, from: r.decision.from, to: r.decision.to, closeStage: !!r.decision.effects.closeStage };
+    return {
+      ok: true,
+      from: r.decision.from,
+      to: r.decision.to,
+      closeStage: !!r.decision.effects.closeStage,
+    };
   }
   if (r.reason === "not_found") return { ok: false, kind: "not_found" };
   if (r.reason === "stale") {

@@ -44,8 +44,16 @@ export interface RejectionDraft {
   note?: string;
 }
 
-export async function groundsScreen(prisma: PrismaClient, t: Translate, lang: Lang, d: RejectionDraft): Promise<Screen> {
-  const grounds = await prisma.rejectionGround.findMany({ where: { active: true }, orderBy: { sort: "asc" } });
+export async function groundsScreen(
+  prisma: PrismaClient,
+  t: Translate,
+  lang: Lang,
+  d: RejectionDraft,
+): Promise<Screen> {
+  const grounds = await prisma.rejectionGround.findMany({
+    where: { active: true },
+    orderBy: { sort: "asc" },
+  });
   const kb = new InlineKeyboard();
   for (const g of grounds) {
     const on = d.grounds.includes(g.code);
@@ -81,7 +89,12 @@ export async function branchCheckers(prisma: PrismaClient, appId: string, selfId
   return m.map((x) => ({ id: x.user.id, name: x.user.fullName ?? x.user.username ?? x.user.id.slice(0, 8) }));
 }
 
-export async function checkersScreen(prisma: PrismaClient, t: Translate, d: CheckerDraft, selfId: string): Promise<Screen> {
+export async function checkersScreen(
+  prisma: PrismaClient,
+  t: Translate,
+  d: CheckerDraft,
+  selfId: string,
+): Promise<Screen> {
   const list = await branchCheckers(prisma, d.app, selfId);
   const kb = new InlineKeyboard();
   for (const c of list) {
@@ -107,7 +120,10 @@ export async function exclusionScreen(
 ): Promise<Screen> {
   const kb = new InlineKeyboard();
   if (!d.reason) {
-    const reasons = await prisma.exclusionReason.findMany({ where: { active: true }, orderBy: { sort: "asc" } });
+    const reasons = await prisma.exclusionReason.findMany({
+      where: { active: true },
+      orderBy: { sort: "asc" },
+    });
     for (const r of reasons) kb.text(nameIn(lang, r), cb(V.exclusionReason, [d.app, r.code], d.v)).row();
     kb.text(t("staff:btn.back"), cb(V.view, [d.app]));
     return { text: t("staff:exclusion.title"), reply_markup: kb };
@@ -191,7 +207,8 @@ export async function queueScreen(
     include: { org: { select: { nameKk: true, nameRu: true } } },
   });
   const kb = new InlineKeyboard();
-  for (const other of roles.filter((x) => x !== r)) kb.text(t(`staff:role.${other}`), cb(V.queue, [other, 0]));
+  for (const other of roles.filter((x) => x !== r))
+    kb.text(t(`staff:role.${other}`), cb(V.queue, [other, 0]));
   if (roles.length > 1) kb.row();
   const lines = [t("staff:queue.title", { role: t(`staff:role.${r}`), page: p + 1, pages })];
   if (!apps.length) lines.push(t("staff:queue.empty"));
@@ -223,7 +240,10 @@ export async function auditScreen(
     take: 60,
   });
   const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is string => !!x))];
-  const users = await prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, fullName: true } });
+  const users = await prisma.user.findMany({
+    where: { id: { in: actorIds } },
+    select: { id: true, fullName: true },
+  });
   const lines = [t("staff:audit.title")];
   if (!events.length) lines.push(t("staff:audit.empty"));
   for (const e of events) {
@@ -237,7 +257,8 @@ export async function auditScreen(
       line += `, ${t("staff:audit.move", { from: t(`notify:status.${e.fromStatus}`), to: t(`notify:status.${e.toStatus}`) })}`;
     }
     if (e.reasons.length) {
-      const kind = e.decisionKind === "EXCLUSION" || e.action.includes("EXCLUSION") ? "EXCLUSION" : "REJECTION";
+      const kind =
+        e.decisionKind === "EXCLUSION" || e.action.includes("EXCLUSION") ? "EXCLUSION" : "REJECTION";
       const names = await reasonNames(prisma, kind, e.reasons, lang);
       line += `; ${t("staff:audit.reasons", { value: names.map(escapeHtml).join("; ") })}`;
     }

@@ -12,7 +12,11 @@ import {
  * The user's roles for this application (org roles in its organisation, staff roles in its region's branch),
  * read fresh. Used to draw buttons; every press is authorised again by the store (actorFor + decide).
  */
-export async function rolesFor(prisma: PrismaClient, userId: string, applicationId: string): Promise<Actor | null> {
+export async function rolesFor(
+  prisma: PrismaClient,
+  userId: string,
+  applicationId: string,
+): Promise<Actor | null> {
   const app = await prisma.application.findUnique({
     where: { id: applicationId },
     select: { orgId: true, region: { select: { branch: { select: { id: true } } } } },

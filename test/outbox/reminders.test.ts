@@ -1,0 +1,60 @@
+// SLA reminders and escalations: working days, per branch, once per item and level.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addWorkingDays } from "../../domain/calendar.ts";
+import { runReminders } from "../../bot/outbox/reminders.ts";
+import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
+import { createTestDb, type TestDb } from "../helpers/db.ts";
+import { applicationUnderReview, DEMO, drain, FAST_OUTBOX } from "../staff/setup.ts";
+
+let db: TestDb;
+let h: Harness;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  h = await createHarness({ prisma: db.prisma, env: FAST_OUTBOX });
+});
+afterAll(async () => {
+  if (h) expect(telegramLimitViolations(h.calls)).toEqual([]);
+  await h?.close();
+  await db?.drop();
+});
+
+describe("reminders", () => {
+  it("reminds the reviewers after reminderDays working days and escalates to the managers after escalationDays, once", async () => {
+    const id = await applicationUnderReview(db.prisma);
+    await drain(h);
+    const app = await db.prisma.application.findUniqueOrThrow({ where: { id } });
+    const branch = await db.prisma.branch.findUniqueOrThrow({ where: { id: "BR-ASTANA" } });
+
+    expect(
+      await runReminders({ prisma: db.prisma }, addWorkingDays(app.statusChangedAt, branch.reminderDays)),
+    ).toEqual({
+      reminders: 0,
+      escalations: 0,
+    });
+    const r1 = await runReminders(
+      { prisma: db.prisma },
+      addWorkingDays(app.statusChangedAt, branch.reminderDays + 1),
+    );
+    expect(r1.reminders).toBeGreaterThanOrEqual(1);
+    expect(r1.escalations).toBe(0);
+    expect(
+      await runReminders({ prisma: db.prisma }, addWorkingDays(app.statusChangedAt, branch.reminderDays + 1)),
+    ).toEqual({
+      reminders: 0,
+      escalations: 0,
+    });
+    const r2 = await runReminders(
+      { prisma: db.prisma },
+      addWorkingDays(app.statusChangedAt, branch.escalationDays + 1),
+    );
+    expect(r2).toEqual({ reminders: 0, escalations: 1 });
+
+    const m = h.mark();
+    await drain(h);
+    const reviewerTexts = h.user(DEMO.reviewer).texts(h.since(m)).join("\n");
+    expect(reviewerTexts).toContain("Напоминание");
+    const managerTexts = h.user(DEMO.manager).texts(h.since(m)).join("\n");
+    expect(managerTexts).toMatch(/Эскалация/);
+  });
+});
