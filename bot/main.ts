@@ -163,7 +163,16 @@ async function start(
   // 3. The bot.
   const deps: AppDeps = { prisma: db.prisma, config, logger, now: () => new Date(), services: {} };
   const bot = createBot({ deps, redis });
-  await bot.init();
+  // grammY retries getMe while the Bot API is unreachable: say so instead of waiting silently
+  const waiting = setInterval(
+    () => logger.warn({ apiRoot: config.BOT_API_ROOT }, "waiting for the Bot API (getMe)…"),
+    10_000,
+  );
+  try {
+    await bot.init();
+  } finally {
+    clearInterval(waiting);
+  }
   logger.info({ bot: bot.botInfo.username }, "bot identity");
   await setCommands(bot.api).catch((e: unknown) =>
     logger.warn({ err: e instanceof Error ? e.message : String(e) }, "setMyCommands failed"),

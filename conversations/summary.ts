@@ -8,8 +8,11 @@ import { type ActionDef, firstOfA, type StepDef } from "./wizard/flow.ts";
 import { STEPS, type Step } from "./wizard/progress.ts";
 import { errorLines, sectionOf, validateDraft } from "./wizard/validate.ts";
 import { licencesText } from "./documents.ts";
+import { ensureFreshLicences } from "./wizard/licences.ts";
 
 const SECTIONS = ["A", "R", "C", "D"] as const;
+/** Errors that a fresh licence request can fix (D1). */
+const LICENCE_CODES = new Set(["licences_stale", "licences_required"]);
 type Section = (typeof SECTIONS)[number];
 
 async function summaryText(w: W, bad: ReadonlySet<Section>): Promise<string> {
@@ -72,6 +75,8 @@ export const steps: Partial<Record<Step, StepDef>> = {
       if (text.length > 3500) text = `${text.slice(0, 3490)}…`;
       text = balanceCut(text);
       const kb = jumpButtons(w);
+      if (report.errors.some((e) => LICENCE_CODES.has(e.code)))
+        kb.push([btn(t(w, "btn.licences"), wcb(w, "lic"))]);
       kb.push([btn(t(w, "btn.save"), wcb(w, "sv"))]);
       kb.push([btn(t(w, "btn.later"), wcb(w, "lt"))]);
       return { text, kb };
@@ -88,6 +93,20 @@ function balanceCut(text: string): string {
 }
 
 export const actions: Record<string, ActionDef> = {
+  /** D1 older than 24 h: request the licences again and attach the fresh ones (DECISIONS 1). */
+  lic: {
+    steps: ["SUM"],
+    async run(w) {
+      if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
+      const licences = await ensureFreshLicences(w.ctx, w.app.org, wcb(w, "lic"));
+      if (!licences) return "done";
+      const ok = await commit(w, { field: "licences", patch: { licenceIds: licences.map((l) => l.id) } });
+      if (!ok) return "done";
+      const { renderCurrent } = await import("./wizard/engine.ts");
+      await renderCurrent(w, { fresh: true });
+      return "done";
+    },
+  },
   j: {
     steps: STEPS,
     async run(w, [s]) {

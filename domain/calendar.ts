@@ -220,7 +220,8 @@ export function addWorkingDays(start: Date, n: number): Date {
 
 /**
  * Working days d with localDate(a) < d ≤ localDate(b) (times of day are ignored); negative when b is before a.
- * Inverse of addWorkingDays: workingDaysBetween(a, addWorkingDays(a, n)) === n.
+ * Inverse of addWorkingDays: workingDaysBetween(a, addWorkingDays(a, n)) === n for n ≥ 0, and
+ * workingDaysBetween(addWorkingDays(a, -n), a) === n when a falls on a working day.
  */
 export function workingDaysBetween(a: Date, b: Date): number {
   const da = dayNumOfLocal(toLocalMs(a));

@@ -9,6 +9,13 @@
 // Each migration runs in its own transaction; a failure rolls it back and is recorded as rolled back.
 //
 // CLI: `npm run db:migrate` (DATABASE_URL), `npm run db:migrate -- --status`.
+//
+// Writing the next migration without the schema-engine binary: Prisma's own engine also ships as wasm.
+//   npm i --no-save @prisma/schema-engine-wasm@<version of @prisma/engines-version>
+//   git show HEAD:prisma/schema.prisma > /tmp/old.prisma
+//   npm run db:migrate -- --create <name> --from /tmp/old.prisma     (DATABASE_URL only for the adapter)
+// writes prisma/migrations/<timestamp>_<name>/migration.sql with exactly the SQL `prisma migrate dev` would.
+// (The init migration was produced this way, diffing from an empty schema: `--from empty`.)
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -236,6 +243,67 @@ export async function migrationStatus(databaseUrl: string, dir = MIGRATIONS_DIR)
   }
 }
 
+/** Prisma's migration SQL from one schema to another, computed by @prisma/schema-engine-wasm (optional). */
+export async function diffSchemas(
+  fromSchema: string | null,
+  toSchema: string,
+  databaseUrl: string,
+): Promise<string> {
+  const { createRequire } = await import("node:module");
+  const require = createRequire(import.meta.url);
+  let dir: string;
+  try {
+    dir = dirname(require.resolve("@prisma/schema-engine-wasm"));
+  } catch {
+    throw new Error(
+      "@prisma/schema-engine-wasm is not installed (npm i --no-save @prisma/schema-engine-wasm@<engines version>)",
+    );
+  }
+  const bg = await import(pathToFileURL(join(dir, "schema_engine_bg.js")).href);
+  const wasm = (
+    globalThis as unknown as {
+      WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: object } }> };
+    }
+  ).WebAssembly;
+  const { instance } = await wasm.instantiate(readFileSync(join(dir, "schema_engine_bg.wasm")), {
+    "./schema_engine_bg.js": bg,
+  });
+  bg.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { bindMigrationAwareSqlAdapterFactory } = await import("@prisma/driver-adapter-utils");
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl }));
+  const file = (content: string) => ({ tag: "schemaDatamodel", files: [{ path: "schema.prisma", content }] });
+  const engine = await bg.SchemaEngine.new({ datamodels: [["schema.prisma", toSchema]] }, () => {}, adapter);
+  const r = await engine.diff({
+    from: fromSchema === null ? { tag: "empty" } : file(fromSchema),
+    to: file(toSchema),
+    script: true,
+    exitCode: null,
+    filters: { externalTables: [], externalEnums: [] },
+  });
+  return r.stdout ?? "";
+}
+
+async function createMigration(name: string, from: string, url: string) {
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  const schemaPath = resolve(dirname(fileURLToPath(import.meta.url)), "schema.prisma");
+  const sql = await diffSchemas(
+    from === "empty" ? null : readFileSync(from, "utf8"),
+    readFileSync(schemaPath, "utf8"),
+    url,
+  );
+  if (!sql.trim() || /^-- This is an empty migration/.test(sql)) {
+    console.log("no changes");
+    return;
+  }
+  const ts = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const dir = join(MIGRATIONS_DIR, `${ts}_${name.replace(/[^a-z0-9_]/gi, "_")}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "migration.sql"), sql);
+  console.log(`wrote ${dir}/migration.sql`);
+}
+
 async function main() {
   try {
     await import("dotenv/config");
@@ -244,6 +312,15 @@ async function main() {
   if (!url) {
     console.error("DATABASE_URL is not set");
     process.exit(2);
+  }
+  const arg = (flag: string) => {
+    const i = process.argv.indexOf(flag);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const create = arg("--create");
+  if (create) {
+    await createMigration(create, arg("--from") ?? "empty", url);
+    return;
   }
   if (process.argv.includes("--status")) {
     const s = await migrationStatus(url);

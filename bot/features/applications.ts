@@ -17,11 +17,11 @@
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { draftActions } from "../../conversations/drafts.ts";
 import { handleWizardCallback, handleWizardInput, resumeWizard } from "../../conversations/wizard/engine.ts";
+import { ensureFreshLicences } from "../../conversations/wizard/licences.ts";
 import {
   createDraftRow,
   createNewVersionRow,
   deleteDraftRow,
-  freshLicences,
   loadDraft,
   sendToHeadRow,
   supplierActor,
@@ -30,13 +30,11 @@ import { decide } from "../../domain/stateMachine.ts";
 import { type ApplyTransitionResult, applyTransition } from "../../prisma/store/applications.ts";
 import { errorLines, validateDraft } from "../../conversations/wizard/validate.ts";
 import { readProgress } from "../../conversations/wizard/progress.ts";
-import { filterDisplayable } from "../../domain/licences.ts";
 import { cb, cbData, cbPattern } from "../callbacks.ts";
 import type { AppContext } from "../context.ts";
 import { escapeHtml } from "../i18n.ts";
 import { backToMenu, MENU } from "../keyboards.ts";
 import { storeBytes } from "../services/files.ts";
-import { getLicensingRegistry, processLicenceRequest, startLicenceRequest } from "../services/licensing.ts";
 import { loadApplicationDocData, renderApplicationForm } from "../services/pdf.ts";
 import type { Feature } from "./index.ts";
 
@@ -92,56 +90,6 @@ async function askCreate(ctx: AppContext) {
       .row()
       .text(ctx.t("drafts:btn.cancel"), cb(MENU.menu)),
   );
-}
-
-/**
- * Licences fetched within 24 h (DECISIONS 1); otherwise a licence request «В обработке» is started and
- * processed, and the supplier continues once it is «Обработан». Returns the eligible licences or null.
- */
-async function ensureFreshLicences(ctx: AppContext, org: { id: string; bin: string }, retryData: string) {
-  const { prisma } = ctx.deps;
-  let licences = filterDisplayable(await freshLicences(prisma, org.id, ctx.deps.now()));
-  if (licences.length) return licences;
-  const started = await startLicenceRequest(prisma, {
-    orgId: org.id,
-    bin: org.bin,
-    requestedById: ctx.user?.id ?? null,
-    now: ctx.deps.now(),
-  });
-  let requestId: string | undefined;
-  if (started.ok) requestId = started.requestId;
-  else {
-    const running = await prisma.licenceRequest.findFirst({
-      where: { orgId: org.id, bin: org.bin, status: "PROCESSING" },
-      orderBy: { requestedAt: "desc" },
-    });
-    requestId = running?.id;
-  }
-  if (!requestId) {
-    await reply(
-      ctx,
-      ctx.t("drafts:licences_failed"),
-      new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData),
-    );
-    return null;
-  }
-  await reply(ctx, ctx.t("drafts:licences_requested"));
-  const res = await processLicenceRequest(prisma, getLicensingRegistry(ctx.deps), requestId, ctx.deps.now());
-  if (res.status === "FAILED") {
-    await reply(
-      ctx,
-      ctx.t("drafts:licences_failed"),
-      new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData),
-    );
-    return null;
-  }
-  licences = filterDisplayable(await freshLicences(prisma, org.id, ctx.deps.now()));
-  if (!licences.length) {
-    await reply(ctx, ctx.t("drafts:licences_none"), backToMenu(ctx.t));
-    return null;
-  }
-  await reply(ctx, ctx.t("drafts:licences_ready", { count: licences.length }));
-  return licences;
 }
 
 async function create(ctx: AppContext) {

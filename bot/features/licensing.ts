@@ -55,7 +55,12 @@ const NS = "licensing:";
 /** session.awaiting.kind while the calculator waits for a date. */
 export const AWAIT_DEADLINE = "lic_deadline";
 
-const SVC: Record<string, ServiceId> = { med: "medical", pha: "pharmaceutical", nar: "narcotics", phc: "phc" };
+const SVC: Record<string, ServiceId> = {
+  med: "medical",
+  pha: "pharmaceutical",
+  nar: "narcotics",
+  phc: "phc",
+};
 const SVC_CODE = Object.fromEntries(Object.entries(SVC).map(([k, v]) => [v, k])) as Record<ServiceId, string>;
 const OP: Record<string, OperationId> = { i: "issue", r: "reissue", d: "duplicate", a: "attach" };
 const OP_CODE = Object.fromEntries(Object.entries(OP).map(([k, v]) => [v, k])) as Record<OperationId, string>;
@@ -84,7 +89,11 @@ const serviceTitle = (t: TranslateFn, s: ServiceId) => escapeHtml(t(`${NS}servic
 async function show(ctx: AppContext, text: string, reply_markup: InlineKeyboard, edit: boolean) {
   if (edit && ctx.callbackQuery?.message) {
     try {
-      await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup, link_preview_options: { is_disabled: true } });
+      await ctx.editMessageText(text, {
+        parse_mode: "HTML",
+        reply_markup,
+        link_preview_options: { is_disabled: true },
+      });
       return;
     } catch (e) {
       if (e instanceof GrammyError && /not modified/i.test(e.description)) return;
@@ -119,7 +128,8 @@ async function cardScreen(ctx: AppContext, card: ServiceCard) {
   if (card.operations.length === 1) return sectionMenu(ctx, card, card.operations[0]!.id, true);
   const t = tOf(ctx);
   const kb = new InlineKeyboard();
-  for (const o of card.operations) kb.text(t(`${NS}operation.${o.id}`), data("lic", "o", card.id, OP_CODE[o.id])).row();
+  for (const o of card.operations)
+    kb.text(t(`${NS}operation.${o.id}`), data("lic", "o", card.id, OP_CODE[o.id])).row();
   kb.text(t(`${NS}menu.back`), data("lic", "s", SVC_CODE[card.service]));
   const text = t(`${NS}menu.choose_operation`, {
     service: serviceTitle(t, card.service),
@@ -136,8 +146,11 @@ function sectionKeyboard(t: TranslateFn, card: ServiceCard, op: OperationId): In
     kb.text(t(`${NS}section.${section}`), data("lic", "v", card.id, o, code));
     if (i % 2 === 1) kb.row();
   });
-  kb.row().text(t(`${NS}menu.calc`), data("lic", "d", card.id, o)).row();
-  const back = card.operations.length > 1 ? data("lic", "c", card.id) : data("lic", "s", SVC_CODE[card.service]);
+  kb.row()
+    .text(t(`${NS}menu.calc`), data("lic", "d", card.id, o))
+    .row();
+  const back =
+    card.operations.length > 1 ? data("lic", "c", card.id) : data("lic", "s", SVC_CODE[card.service]);
   kb.text(t(`${NS}menu.back`), back).text(t(`${NS}menu.home`), data("lic", "h"));
   return kb;
 }
@@ -236,7 +249,12 @@ composer.callbackQuery(/^lic:/, async (ctx) => {
     case "x":
       if (ctx.session.awaiting?.kind === AWAIT_DEADLINE) ctx.session.awaiting = undefined;
       await ctx.answerCallbackQuery();
-      return show(ctx, ctx.t(`${NS}calc.cancelled`), new InlineKeyboard().text(ctx.t(`${NS}menu.home`), data("lic", "h")), true);
+      return show(
+        ctx,
+        ctx.t(`${NS}calc.cancelled`),
+        new InlineKeyboard().text(ctx.t(`${NS}menu.home`), data("lic", "h")),
+        true,
+      );
     default:
       return stale();
   }
@@ -251,7 +269,7 @@ composer.on("message", async (ctx, next) => {
   const t = tOf(ctx);
   const card = findCard(String(aw.data?.card ?? ""));
   const op = String(aw.data?.op ?? "") as OperationId;
-  if (!card || !card.operations.some((o) => o.id === op)) {
+  if (!card?.operations.some((o) => o.id === op)) {
     ctx.session.awaiting = undefined;
     await ctx.reply(t(`${NS}menu.stale`));
     return;
@@ -285,7 +303,11 @@ composer.on("message", async (ctx, next) => {
 const Q_RE = /^q:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(\d):(\d)$/i;
 
 /** Callback data of one answer button: "q:<appId>:<q>:<answer>" (≤ 42 bytes). */
-export function questionnaireCallback(applicationId: string, question: QuestionId, answer: AnswerValue): string {
+export function questionnaireCallback(
+  applicationId: string,
+  question: QuestionId,
+  answer: AnswerValue,
+): string {
   return data("q", applicationId, String(question), String(answer));
 }
 
@@ -307,7 +329,10 @@ export function offerQuestionnaire(
   ].join("\n\n");
   const kb = new InlineKeyboard();
   for (const a of ANSWER_VALUES) {
-    kb.text(`${a}) ${QUESTIONNAIRE.answers[a][lang]}`, questionnaireCallback(applicationId, question, a)).row();
+    kb.text(
+      `${a}) ${QUESTIONNAIRE.answers[a][lang]}`,
+      questionnaireCallback(applicationId, question, a),
+    ).row();
   }
   return { text, parse_mode: "HTML", reply_markup: { inline_keyboard: kb.inline_keyboard } };
 }
@@ -357,12 +382,17 @@ composer.callbackQuery(/^q:/, async (ctx) => {
     question: parsed.value.question,
     answer: parsed.value.answer,
   });
-  await ctx.answerCallbackQuery({ text: ctx.t(`${NS}q.${saved.status === "unchanged" ? "unchanged" : "saved"}`) });
+  await ctx.answerCallbackQuery({
+    text: ctx.t(`${NS}q.${saved.status === "unchanged" ? "unchanged" : "saved"}`),
+  });
   const next = nextQuestion(saved);
   const offer = next ? offerQuestionnaire(ctx.lang, appId, next) : null;
   const text = offer ? offer.text : thanksText(ctx.lang, saved);
   try {
-    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: offer?.reply_markup ?? { inline_keyboard: [] } });
+    await ctx.editMessageText(text, {
+      parse_mode: "HTML",
+      reply_markup: offer?.reply_markup ?? { inline_keyboard: [] },
+    });
   } catch (e) {
     // A double tap edits the message to the same content: Telegram answers "message is not modified".
     if (!(e instanceof GrammyError && /not modified/i.test(e.description))) throw e;
@@ -383,14 +413,21 @@ composer.command("survey_stats", async (ctx) => {
   const blocks = [ctx.t(`${NS}stats.title`)];
   for (const b of branches) {
     const s = await questionnaireStats(prisma, { branchId: b.id });
-    const lines = [ctx.t(`${NS}stats.branch`, { branch: escapeHtml(lang === "kk" ? b.nameKk : b.nameRu), n: s.respondents })];
+    const lines = [
+      ctx.t(`${NS}stats.branch`, {
+        branch: escapeHtml(lang === "kk" ? b.nameKk : b.nameRu),
+        n: s.respondents,
+      }),
+    ];
     if (!s.respondents) lines.push(ctx.t(`${NS}stats.empty`));
     else {
       for (const q of QUESTION_IDS) {
         lines.push(`${q}. ${escapeHtml(QUESTIONNAIRE.questions[q][lang])}`);
         const counts = q === 1 ? s.q1 : s.q2;
         for (const a of ANSWER_VALUES) {
-          lines.push(`   ${ctx.t(`${NS}stats.line`, { answer: escapeHtml(QUESTIONNAIRE.answers[a][lang]), n: counts[a] })}`);
+          lines.push(
+            `   ${ctx.t(`${NS}stats.line`, { answer: escapeHtml(QUESTIONNAIRE.answers[a][lang]), n: counts[a] })}`,
+          );
         }
       }
     }

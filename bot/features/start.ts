@@ -194,18 +194,7 @@ composer.callbackQuery(cbPattern(MENU.help), async (ctx) => {
   await help(ctx);
 });
 
-async function services(ctx: AppContext) {
-  await ctx.reply(ctx.t("start:services.text"), {
-    parse_mode: "HTML",
-    link_preview_options: { is_disabled: true },
-    reply_markup: backToMenu(ctx.t),
-  });
-}
-composer.command("services", services);
-composer.callbackQuery(cbPattern(MENU.services), async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await services(ctx);
-});
+// /services and the «Государственные услуги» menu button belong to bot/features/licensing.ts.
 
 // The person's full name, asked after onboarding when the invite did not carry it.
 composer.on("message", async (ctx, next) => {

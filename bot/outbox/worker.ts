@@ -18,6 +18,7 @@ import { hostname } from "node:os";
 import { type Api, GrammyError } from "grammy";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { type ClaimedRow, claimBatch as storeClaimBatch } from "../../prisma/store/outbox.ts";
 import type { AppConfig } from "../config.ts";
 import { recipientLang, renderOutbox } from "./render.ts";
 import { STAGE_KINDS, stageState } from "./stage.ts";
@@ -51,18 +52,7 @@ export interface DeliveryStats {
   skipped: number;
 }
 
-export interface OutboxRow {
-  id: bigint;
-  eventKey: string;
-  chatId: bigint;
-  userId: string | null;
-  applicationId: string | null;
-  stageKey: string | null;
-  kind: string;
-  payload: unknown;
-  attempts: number;
-  createdAt: Date;
-}
+export type OutboxRow = ClaimedRow;
 
 interface Limits {
   global: TokenBucket;
@@ -96,37 +86,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /**
- * Claim up to `limit` rows: the oldest PENDING row of each chat that is due and not leased,
- * locked with SKIP LOCKED so concurrent workers never get the same row.
+ * Claim up to `limit` rows (the store's claim): only the oldest PENDING row of each chat that is due and not
+ * leased, locked with FOR UPDATE SKIP LOCKED and leased to this worker, so concurrent workers never share a row.
  */
-export async function claimBatch(
-  prisma: PrismaClient,
-  workerId: string,
-  limit: number,
-  leaseMs: number,
-): Promise<OutboxRow[]> {
-  const rows = await prisma.$queryRaw<OutboxRow[]>`
-    WITH c AS (
-      SELECT o.id FROM "Outbox" o
-       WHERE o.status = 'PENDING'
-         AND o."nextAttemptAt" <= now()
-         AND (o."lockedUntil" IS NULL OR o."lockedUntil" <= now())
-         AND NOT EXISTS (
-           SELECT 1 FROM "Outbox" p
-            WHERE p."chatId" = o."chatId" AND p.status = 'PENDING' AND p.id < o.id)
-       ORDER BY o.id
-       LIMIT ${limit}
-       FOR UPDATE OF o SKIP LOCKED
-    )
-    UPDATE "Outbox" u
-       SET "lockedUntil" = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
-           "lockedBy" = ${workerId},
-           attempts = u.attempts + 1
-      FROM c
-     WHERE u.id = c.id
-    RETURNING u.id, u."eventKey", u."chatId", u."userId", u."applicationId", u."stageKey", u.kind, u.payload,
-              u.attempts, u."createdAt"`;
-  return rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+export function claimBatch(prisma: PrismaClient, workerId: string, limit: number, leaseMs: number) {
+  return storeClaimBatch(prisma, workerId, limit, leaseMs);
 }
 
 async function finish(

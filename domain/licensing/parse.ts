@@ -14,7 +14,14 @@ export function parseSubmission(text: string): SubmissionParse {
   if (!m) return { ok: false, code: "invalid" };
   const [, d, mo, y, h, mi] = m;
   const year = Number(y);
-  if (year < SUBMISSION_YEAR_RANGE.from || year > SUBMISSION_YEAR_RANGE.to) return { ok: false, code: "out_of_range" };
-  const date = fromAstana(year, Number(mo), Number(d), h === undefined ? 9 : Number(h), mi === undefined ? 0 : Number(mi));
+  if (year < SUBMISSION_YEAR_RANGE.from || year > SUBMISSION_YEAR_RANGE.to)
+    return { ok: false, code: "out_of_range" };
+  const date = fromAstana(
+    year,
+    Number(mo),
+    Number(d),
+    h === undefined ? 9 : Number(h),
+    mi === undefined ? 0 : Number(mi),
+  );
   return date ? { ok: true, date } : { ok: false, code: "invalid" };
 }

@@ -50,7 +50,10 @@ export const isQuestionId = (v: unknown): v is QuestionId => v === 1 || v === 2;
 export const isAnswerValue = (v: unknown): v is AnswerValue => v === 1 || v === 2 || v === 3;
 
 /** Validate raw input (e.g. from callback data): numbers or numeric strings. */
-export function parseAnswer(question: unknown, answer: unknown): Result<{ question: QuestionId; answer: AnswerValue }> {
+export function parseAnswer(
+  question: unknown,
+  answer: unknown,
+): Result<{ question: QuestionId; answer: AnswerValue }> {
   const q = typeof question === "string" && /^\d$/.test(question) ? Number(question) : question;
   const a = typeof answer === "string" && /^\d$/.test(answer) ? Number(answer) : answer;
   const errors: DomainError[] = [];

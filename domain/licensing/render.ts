@@ -218,7 +218,9 @@ function overview(card: ServiceCard, lang: Lang, t: TranslateFn): string[] {
 function documents(card: ServiceCard, lang: Lang, t: TranslateFn): string[] {
   const d = card.documents;
   const blocks = [
-    [t(`${NS}documents.title`), escapeHtml(d.basis[lang]), ...d.extra.map((e) => escapeHtml(e[lang]))].join("\n"),
+    [t(`${NS}documents.title`), escapeHtml(d.basis[lang]), ...d.extra.map((e) => escapeHtml(e[lang]))].join(
+      "\n",
+    ),
   ];
   if (d.forms) {
     for (const form of [APPLICATION_FORMS.individual, APPLICATION_FORMS.legalEntity]) {
@@ -239,7 +241,11 @@ function documents(card: ServiceCard, lang: Lang, t: TranslateFn): string[] {
 }
 
 function stepBlock(step: Step, lang: Lang, t: TranslateFn): string {
-  const vars = { n: escapeHtml(step.n), actor: escapeHtml(step.actor[lang]), action: escapeHtml(step.action[lang]) };
+  const vars = {
+    n: escapeHtml(step.n),
+    actor: escapeHtml(step.actor[lang]),
+    action: escapeHtml(step.action[lang]),
+  };
   const lines = [step.branch === "refusal" ? t(`${NS}steps.refusal`, vars) : t(`${NS}steps.step`, vars)];
   if (step.duration) {
     let value = formatDuration(step.duration, t);
@@ -383,14 +389,21 @@ export function renderDeadline(r: DeadlineResult, lang: Lang, t: TranslateFn): s
   const result: string[] = [];
   if (r.stated) {
     result.push(
-      t(`${NS}calc.result_stated`, { due: formatDateTime(r.stated.dueAt, t), total: amount(r.stated.total, t) }),
+      t(`${NS}calc.result_stated`, {
+        due: formatDateTime(r.stated.dueAt, t),
+        total: amount(r.stated.total, t),
+      }),
     );
   } else if (r.chainDueAt) {
-    result.push(t(`${NS}calc.result_chain`, { due: formatDateTime(r.chainDueAt, t), sum: formatSum(r.sum, t) }));
+    result.push(
+      t(`${NS}calc.result_chain`, { due: formatDateTime(r.chainDueAt, t), sum: formatSum(r.sum, t) }),
+    );
   }
   if (r.resultWorkingDays !== null) result.push(t(`${NS}calc.working_days`, { n: r.resultWorkingDays }));
   if (r.chainExceedsStated && r.chainDueAt) {
-    result.push(t(`${NS}calc.chain_exceeds`, { sum: formatSum(r.sum, t), due: formatDateTime(r.chainDueAt, t) }));
+    result.push(
+      t(`${NS}calc.chain_exceeds`, { sum: formatSum(r.sum, t), due: formatDateTime(r.chainDueAt, t) }),
+    );
   }
   if (r.hasTimeline && r.untimedSteps.length) {
     result.push(t(`${NS}calc.untimed`, { list: escapeHtml(r.untimedSteps.join(", ")) }));

@@ -94,16 +94,30 @@ export async function questionnaireAccess(
  * Counts per question and answer: for one branch (the applications of its region) or, without a branch,
  * overall. An unknown branch has no answers.
  */
-export async function questionnaireStats(db: Db, filter: { branchId?: string } = {}): Promise<QuestionnaireCounts> {
+export async function questionnaireStats(
+  db: Db,
+  filter: { branchId?: string } = {},
+): Promise<QuestionnaireCounts> {
   let where: Prisma.QuestionnaireAnswerWhereInput = {};
   if (filter.branchId !== undefined) {
-    const branch = await db.branch.findUnique({ where: { id: filter.branchId }, select: { regionCode: true } });
+    const branch = await db.branch.findUnique({
+      where: { id: filter.branchId },
+      select: { regionCode: true },
+    });
     if (!branch) return emptyCounts();
     where = { application: { regionCode: branch.regionCode } };
   }
   const [byQ1, byQ2, respondents] = await Promise.all([
-    db.questionnaireAnswer.groupBy({ by: ["q1"], where: { ...where, q1: { not: null } }, _count: { _all: true } }),
-    db.questionnaireAnswer.groupBy({ by: ["q2"], where: { ...where, q2: { not: null } }, _count: { _all: true } }),
+    db.questionnaireAnswer.groupBy({
+      by: ["q1"],
+      where: { ...where, q1: { not: null } },
+      _count: { _all: true },
+    }),
+    db.questionnaireAnswer.groupBy({
+      by: ["q2"],
+      where: { ...where, q2: { not: null } },
+      _count: { _all: true },
+    }),
     db.questionnaireAnswer.count({ where: { ...where, OR: [{ q1: { not: null } }, { q2: { not: null } }] } }),
   ]);
   const counts = emptyCounts();

@@ -137,10 +137,10 @@ describe("/cancel, /help, /services", () => {
     limitsOk();
   });
 
-  it("/services gives the licensing services guidance without invented deadlines", async () => {
+  it("/services opens the licensing services guidance, labelled as historical regulations", async () => {
     const u = h.user(100001);
     const out = await u.send("/services");
-    expect(u.texts(out)[0]).toContain("www.elicense.kz");
+    expect(u.texts(out)[0]).toContain("утратили силу");
     limitsOk();
   });
 });

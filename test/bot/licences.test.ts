@@ -154,8 +154,9 @@ describe("viewing a licence", () => {
     const doc = await u.press(download!.data!);
     const sent = doc.find((c) => c.method === "sendDocument");
     expect(sent).toBeDefined();
-    // an uploaded file (the harness's multipart parser does not read grammY's unquoted filename)
-    expect(String(sent!.payload.document)).toMatch(/^attach:\/\//);
+    const file = sent!.payload.document as { filename: string; size: number; bytes: Buffer };
+    expect(file.filename).toMatch(/\.pdf$/);
+    expect(file.bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     expect(sent!.payload.caption).toContain("Приложение № 001 к лицензии № KZ12LAA00012345");
     limitsOk();
   });

@@ -31,7 +31,7 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 const botBubbles = () => page.locator(".msg.in");
 
 async function waitForNewBotMessage(before: number): Promise<void> {
-  await page.waitForFunction((n) => document.querySelectorAll(".msg.in").length > n, before, {
+  await page.waitForFunction(`document.querySelectorAll(".msg.in").length > ${before}`, undefined, {
     timeout: 20_000,
   });
   // let a burst (reply + menu) arrive
@@ -54,9 +54,7 @@ async function pressButton(match?: RegExp): Promise<string> {
   const beforeHtml = await page.locator("#messages").innerHTML();
   await btn.click();
   // a new message or an edit of an existing one
-  await page.waitForFunction((html) => document.querySelector("#messages")!.innerHTML !== html, beforeHtml, {
-    timeout: 20_000,
-  });
+  await expect.poll(() => page.locator("#messages").innerHTML(), { timeout: 20_000 }).not.toBe(beforeHtml);
   await page.waitForTimeout(400);
   return text;
 }

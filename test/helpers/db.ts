@@ -212,12 +212,22 @@ export async function dropStaleTemplates(maxAgeMs = 2 * 3600_000): Promise<void>
       if (r.datname === current) continue;
       const m = /template (\S+)$/.exec(r.comment ?? "");
       const created = m ? Date.parse(m[1]!) : Number.NaN;
-      // Unfinished builds have no comment; leave those to their builder unless they are old.
       if (Number.isFinite(created) && Date.now() - created < maxAgeMs) continue;
-      if (!Number.isFinite(created) && !/_b\d+$/.test(r.datname)) continue;
+      // Unfinished builds (`…_b<pid>`, no comment) belong to their builder while that process lives.
+      const builder = /_b(\d+)$/.exec(r.datname);
+      if (!Number.isFinite(created) && (!builder || processAlive(Number(builder[1])))) continue;
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(r.datname)}`).catch(() => {});
     }
   });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 let prefixCounter = 0;

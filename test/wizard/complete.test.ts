@@ -90,7 +90,9 @@ describe("application wizard, end to end", () => {
     expect(u.texts().at(-1)).toContain("На согласовании руководителя");
     // the head is told through the outbox (written in the same transaction)
     const head = await db.prisma.user.findUniqueOrThrow({ where: { telegramId: 100002n } });
-    expect(await db.prisma.outbox.count({ where: { applicationId: app.id, userId: head.id } })).toBeGreaterThan(0);
+    expect(
+      await db.prisma.outbox.count({ where: { applicationId: app.id, userId: head.id } }),
+    ).toBeGreaterThan(0);
     expect(telegramLimitViolations(h.calls)).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ export const PDF = (label = "x") =>
 export async function wizardHarness(
   prisma: PrismaClient,
   env: Record<string, string> = {},
+  now?: () => Date,
 ): Promise<Harness> {
   const holder: { h?: Harness } = {};
   const download = async (url: string) => {
@@ -18,7 +19,7 @@ export async function wizardHarness(
     const entry = m ? [...(holder.h?.files.values() ?? [])].find((f) => f.path === m[1]) : undefined;
     return entry ? new Response(new Uint8Array(entry.bytes)) : new Response("Not Found", { status: 404 });
   };
-  holder.h = await createHarness({ prisma, env, services: { download } });
+  holder.h = await createHarness({ prisma, env, now, services: { download } });
   return holder.h;
 }
 
