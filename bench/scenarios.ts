@@ -94,7 +94,7 @@ const checkerConfirm: Scenario = {
   key: "checker_confirm",
   label: "(c) staff decision: checker confirms",
   targets: { p99: 50 },
-  updates: [400, 1500],
+  updates: [400, 1000],
   async prepare({ env, pop }, n) {
     const pool = env.db.pool;
     const checkers = await createStaff(pool, "CHECKER", pop.branches, 2, 0);

@@ -218,9 +218,20 @@ export async function benchUpdates(opts: UpdatesOptions): Promise<Section[]> {
         );
         continue;
       }
-      const real = await measure(prepared.update, prepared.count ?? n, env.bot, prepared.laneOf);
-      const base = await measure(prepared.update, prepared.count ?? n, baseline, prepared.laneOf);
+      const count = prepared.count ?? n;
+      const x0 = await xacts(db);
+      const real = await measure(prepared.update, count, env.bot, prepared.laneOf);
+      const perUpdate = ((await xacts(db)) - x0) / (count + warmupOf(count));
+      const base = await measure(prepared.update, count, baseline, prepared.laneOf);
       section.rows.push(...rowsFor(`updates.${sc.key}`, sc.label, real, base, sc.targets));
+      section.rows.push({
+        key: `updates.${sc.key}.db_transactions_per_update`,
+        label: `${sc.label}: PostgreSQL transactions per update`,
+        unit: "",
+        value: perUpdate,
+        baseline: 0,
+        verdict: "info",
+      });
       if (prepared.after) {
         const extra = await prepared.after(real);
         section.rows.push(...extra.updates);
@@ -400,4 +411,13 @@ async function redisBytes(env: BotEnv, tg: number): Promise<number> {
     bytes += ((await env.redis.call("MEMORY", "USAGE", k, "SAMPLES", "0")) as number | null) ?? 0;
   }
   return bytes;
+}
+
+/** Committed transactions of the bench database so far (pg_stat_database; every statement outside a transaction counts one). */
+async function xacts(db: BenchDb): Promise<number> {
+  await new Promise((r) => setTimeout(r, 1100)); // backends flush their statistics about once a second
+  const { rows } = await db.pool.query<{ n: string }>(
+    "SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()",
+  );
+  return Number(rows[0]!.n);
 }

@@ -23,6 +23,7 @@ import { type ActionDef, afterBases, type Outcome, type StepDef } from "./wizard
 import type { Step } from "./wizard/progress.ts";
 
 const KATO_PAGE = 8;
+const BASES_PAGE = 8;
 
 /** Kazakhstan's bounding box (DECISIONS 5): outside is a warning, not an error. */
 const KZ = { latMin: 40, latMax: 56, lonMin: 46, lonMax: 88 };
@@ -130,18 +131,25 @@ async function katoView(w: W, page: number): Promise<View> {
 
 export const steps: Partial<Record<Step, StepDef>> = {
   C_LIST: {
-    render(w) {
-      const lines = w.app.bases.map((b) => baseLine(w, b));
-      const kb: InlineKeyboardButton[][] = [];
-      for (const b of w.app.bases) {
-        kb.push([
-          btn(t(w, "btn.edit_base", { n: b.position }), wcb(w, "be", b.position)),
-          btn(t(w, "btn.remove_base", { n: b.position }), wcb(w, "bx", b.position)),
-        ]);
+    render(w, page = 0) {
+      // 8 bases a page keeps the text under 4096 characters and the keyboard small
+      const pages = Math.max(1, Math.ceil(w.app.bases.length / BASES_PAGE));
+      const pg = Math.min(Math.max(0, page), pages - 1);
+      const slice = w.app.bases.slice(pg * BASES_PAGE, pg * BASES_PAGE + BASES_PAGE);
+      const kb: InlineKeyboardButton[][] = slice.map((b) => [
+        btn(t(w, "btn.edit_base", { n: b.position }), wcb(w, "be", b.position)),
+        btn(t(w, "btn.remove_base", { n: b.position }), wcb(w, "bx", b.position)),
+      ]);
+      if (pages > 1) {
+        const nav: InlineKeyboardButton[] = [];
+        if (pg > 0) nav.push(btn("◀️", wcb(w, "bp", pg - 1)));
+        nav.push(btn(`${pg + 1}/${pages}`, wcb(w, "bp", pg)));
+        if (pg < pages - 1) nav.push(btn("▶️", wcb(w, "bp", pg + 1)));
+        kb.push(nav);
       }
       kb.push([btn(t(w, "btn.add_base"), wcb(w, "ba"))]);
       kb.push([btn(t(w, "btn.next"), wcb(w, "bd"))]);
-      const body = lines.length ? lines.join("\n\n") : t(w, "c.none");
+      const body = slice.length ? slice.map((b) => baseLine(w, b)).join("\n\n") : t(w, "c.none");
       return { text: `${t(w, "c.title")}\n\n${body}`, kb };
     },
   },
@@ -346,6 +354,7 @@ export const actions: Record<string, ActionDef> = {
     },
   },
   ba: { steps: ["C_LIST"], run: (w) => go("C_ADDR")(w) },
+  bp: { steps: ["C_LIST"], run: async (_w, [p]) => ({ page: Number(p) || 0 }) },
   bd: { steps: ["C_LIST"], run: (w) => go(afterBases(w))(w) },
   bl: { steps: ["C_ADDR", "C_COORD", "C_KATO", "C_SES", "C_SUB"], run: (w) => go("C_LIST")(w) },
   cs: { steps: ["C_COORD"], run: (w) => go("C_KATO", { kato: null })(w) },

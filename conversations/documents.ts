@@ -4,7 +4,7 @@ import type { InlineKeyboardButton } from "grammy/types";
 import { escapeHtml } from "../bot/i18n.ts";
 import { formatSize, receiveFile } from "../bot/services/files.ts";
 import { fileError } from "./bases.ts";
-import { alert, btn, commit, docIds, t, type W, wcb } from "./wizard/core.ts";
+import { alert, btn, commit, docIds, formatDate, t, type W, wcb } from "./wizard/core.ts";
 import type { ActionDef, Outcome, StepDef } from "./wizard/flow.ts";
 import type { Step } from "./wizard/progress.ts";
 
@@ -18,7 +18,7 @@ export function licencesText(w: W): string {
       t(w, "d.d1_line", {
         number: escapeHtml(l.licence.number),
         code: escapeHtml(l.licence.activityCode),
-        date: l.licence.issueDate.toISOString().slice(0, 10),
+        date: formatDate(l.licence.issueDate),
       }),
     )
     .join("\n");

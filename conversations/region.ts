@@ -3,7 +3,7 @@
 import { InlineKeyboard } from "grammy";
 import { cb } from "../bot/callbacks.ts";
 import { escapeHtml } from "../bot/i18n.ts";
-import { commit, named, t, type W, wcb } from "./wizard/core.ts";
+import { commit, formatDate, named, t, type W, wcb } from "./wizard/core.ts";
 import { type ActionDef, afterRegion, type StepDef } from "./wizard/flow.ts";
 import type { Step } from "./wizard/progress.ts";
 import { findOpenInRegion, type OpenApplication } from "../prisma/store/applications.ts";
@@ -51,7 +51,7 @@ export const actions: Record<string, ActionDef> = {
 async function refuse(w: W, region: { nameKk: string; nameRu: string }, open: OpenApplication) {
   const text = t(w, "region.taken", {
     region: escapeHtml(named(w.ctx.lang, region)),
-    date: open.createdAt.toISOString().slice(0, 10),
+    date: formatDate(open.createdAt),
     status: w.ctx.t(`drafts:status.${open.status}`),
     no: open.versionNo,
   });

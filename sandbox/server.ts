@@ -1167,9 +1167,13 @@ export class Sandbox {
       if (req.method === "GET" && parts[1] === "files" && parts[2]) {
         const f = this.files.get(decodeURIComponent(parts[2]));
         if (!f) return fail(404, "no such file");
-        const inline = url.searchParams.get("inline") === "1";
+        // inline only for images; nothing a file contains may run in the sandbox's origin
+        const inline =
+          url.searchParams.get("inline") === "1" && /^image\/(png|jpeg|gif|webp)$/.test(f.mime_type ?? "");
         res.writeHead(200, {
-          "content-type": f.mime_type ?? "application/octet-stream",
+          "content-type": inline ? f.mime_type! : "application/octet-stream",
+          "x-content-type-options": "nosniff",
+          "content-security-policy": "sandbox; default-src 'none'",
           "content-length": f.bytes.length,
           "content-disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(f.file_name ?? "file")}`,
         });

@@ -16,6 +16,7 @@
 //   wz.<verb>:<app>[:<arg>…]@<v>     wizard steps (conversations/wizard/engine.ts)
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { draftActions } from "../../conversations/drafts.ts";
+import { formatDate } from "../../conversations/wizard/core.ts";
 import { handleWizardCallback, handleWizardInput, resumeWizard } from "../../conversations/wizard/engine.ts";
 import { ensureFreshLicences } from "../../conversations/wizard/licences.ts";
 import {
@@ -140,7 +141,7 @@ async function list(ctx: AppContext) {
     const region = a.region ? (ctx.lang === "kk" ? a.region.nameKk : a.region.nameRu) : "—";
     kb.text(
       ctx.t("drafts:list_item", {
-        date: a.createdAt.toISOString().slice(0, 10),
+        date: formatDate(a.createdAt),
         region,
         status: ctx.t(`drafts:status.${a.status}`),
         no: a.versionNo,
@@ -179,7 +180,7 @@ async function view(ctx: AppContext) {
     region: escapeHtml(region),
     status: ctx.t(`drafts:status.${app.status}`),
     no: app.versionNo,
-    created: app.createdAt.toISOString().slice(0, 10),
+    created: formatDate(app.createdAt),
     saved: readProgress(app.progress).saved ? ctx.t("drafts:saved_yes") : ctx.t("drafts:saved_no"),
   });
   await reply(ctx, text, { inline_keyboard: draftActions(ctx, app) });

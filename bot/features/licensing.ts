@@ -362,7 +362,10 @@ composer.callbackQuery(/^q:/, async (ctx) => {
     return;
   }
   const appId = m[1]!.toLowerCase();
-  if (!ctx.user) return;
+  if (!ctx.user) {
+    await ctx.answerCallbackQuery();
+    return;
+  }
   const prisma = ctx.deps.prisma;
   // Authorise again on every press: the author, or a head of the organisation, after a final decision.
   const access = await questionnaireAccess(prisma, appId, ctx.user.id);

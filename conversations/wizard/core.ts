@@ -59,6 +59,13 @@ export const t = (w: W, key: string, opts?: Record<string, unknown>): string =>
 export const wcb = (w: W, verb: string, ...args: (string | number)[]): string =>
   cb(`wz.${verb}`, [w.app.id, ...args], w.app.version);
 
+/** «dd.mm.yyyy» in Kazakhstan time (UTC+5). */
+export function formatDate(d: Date): string {
+  const k = new Date(d.getTime() + 5 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(k.getUTCDate())}.${p(k.getUTCMonth() + 1)}.${k.getUTCFullYear()}`;
+}
+
 export const btn = (text: string, data: string): InlineKeyboardButton => ({ text, callback_data: data });
 
 export const subtypeName = (w: W, code: string): string => {
@@ -71,6 +78,7 @@ export const named = (lang: string, row: { nameKk: string | null; nameRu: string
 
 /** Show a view: edit the pressed message, or send a new one for a typed answer or a file. */
 export async function show(ctx: AppContext, view: View, opts: { fresh?: boolean } = {}): Promise<void> {
+  view = { ...view, text: clipHtml(view.text) };
   const reply_markup = { inline_keyboard: view.kb.filter((row) => row.length > 0) };
   const msg = ctx.callbackQuery?.message;
   if (msg && !opts.fresh) {
@@ -86,6 +94,25 @@ export async function show(ctx: AppContext, view: View, opts: { fresh?: boolean 
     }
   }
   await ctx.reply(view.text, { parse_mode: "HTML", reply_markup });
+}
+
+/** Keep a message under Telegram's 4096 characters: cut at a line break and close open tags. */
+export function clipHtml(text: string, max = 3900): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max);
+  cut = cut
+    .slice(0, Math.max(cut.lastIndexOf("\n"), max / 2))
+    .replace(/<[^>]*$/, "")
+    .replace(/&[a-z#0-9]*$/i, "");
+  const open: string[] = [];
+  for (const m of cut.matchAll(/<(\/?)(b|i|code)>/g)) {
+    if (m[1]) open.pop();
+    else open.push(m[2]!);
+  }
+  return `${cut}\n…${open
+    .reverse()
+    .map((t) => `</${t}>`)
+    .join("")}`;
 }
 
 /** A pressed button that no longer matches the draft (old message, double tap, other device). */

@@ -154,8 +154,28 @@ export async function errorLines(ctx: AppContext, errors: DomainError[]): Promis
     ]),
   );
   const lines: string[] = [];
+  const bySection: Record<"A" | "R" | "C" | "D", string[]> = { A: [], R: [], C: [], D: [] };
   const seen = new Set<string>();
+  // One line per production base for its empty mandatory fields (instead of one line per field).
+  const emptyByBase = new Map<number, string[]>();
+  const rest: DomainError[] = [];
   for (const e of errors) {
+    const m = e.field?.match(/^C\.(\d+)\.(C\d)$/);
+    if (m && (e.code === "required" || e.code === "ses_file_required")) {
+      const i = Number(m[1]);
+      emptyByBase.set(i, [...(emptyByBase.get(i) ?? []), ctx.t(`wizard:field.${m[2]}`)]);
+    } else rest.push(e);
+  }
+  for (const [i, fields] of [...emptyByBase].sort((a, b) => a[0] - b[0]))
+    bySection.C.push(
+      `• <b>${ctx.t("wizard:section.C")}</b> (${ctx.t("wizard:field.base_short", { n: i + 1 })}): ${ctx.t(
+        "wizard:err.base_empty",
+        { fields: fields.join(", ") },
+      )}`,
+    );
+  // the section-level M3 first, then the bases
+  rest.sort((a, b) => Number(b.field === "C") - Number(a.field === "C"));
+  for (const e of rest) {
     const p = { ...(e.params ?? {}) } as Record<string, string | number>;
     if (typeof p.subtype === "string") p.subtype = escapeHtml(subtypeNames.get(p.subtype) ?? p.subtype);
     if (typeof p.missing === "string")
@@ -173,14 +193,24 @@ export async function errorLines(ctx: AppContext, errors: DomainError[]): Promis
       field,
       defaultValue: ctx.t("wizard:err.generic", { code: e.code }),
     });
-    const line = `• <b>${ctx.t(`wizard:section.${sectionOf(e)}`)}</b>${field ? ` (${field})` : ""}: ${text}`;
+    const section = sectionOf(e);
+    const line = `• <b>${ctx.t(`wizard:section.${section}`)}</b>${field ? ` (${field})` : ""}: ${text}`;
     if (!seen.has(line)) {
       seen.add(line);
-      lines.push(line);
+      bySection[section].push(line);
     }
+  }
+  // form order; at most MAX_PER_SECTION lines each, so one long section cannot hide the others
+  for (const s of ["A", "R", "C", "D"] as const) {
+    const list = bySection[s];
+    lines.push(...list.slice(0, MAX_PER_SECTION));
+    if (list.length > MAX_PER_SECTION)
+      lines.push(`  ${ctx.t("wizard:err.more", { count: list.length - MAX_PER_SECTION })}`);
   }
   return lines;
 }
+
+const MAX_PER_SECTION = 8;
 
 function fieldLabel(ctx: AppContext, field: string | undefined): string {
   if (!field) return "";

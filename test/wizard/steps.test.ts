@@ -100,6 +100,34 @@ describe("wizard steps", () => {
     expect(bases.at(-1)?.address).toBe("г. Астана, ул. Новая, 1");
   });
 
+  it("many bases: the list is paged and every message stays within Telegram's limits", async () => {
+    const a = await db.prisma.application.findUniqueOrThrow({
+      where: { id: appId },
+      include: { bases: true },
+    });
+    await db.prisma.productionBase.createMany({
+      data: Array.from({ length: 25 }, (_x, i) => ({
+        applicationId: appId,
+        position: a.bases.length + i + 1,
+        address: `г. Астана, улица Длинного Адреса Производственной Базы Для Проверки Ограничений, дом ${i + 1}`,
+      })),
+    });
+    await goTo("C_LIST");
+    let kb = decoded(u);
+    expect(kb.filter((b) => b.cb.verb === "wz.be")).toHaveLength(8);
+    const pages = Math.ceil((a.bases.length + 25) / 8);
+    expect(kb.some((b) => b.text === `1/${pages}`)).toBe(true);
+    for (let i = 1; i < pages; i++)
+      await u.press(decoded(u).find((b) => b.cb.verb === "wz.bp" && b.text === "▶️")!.data!);
+    expect(decoded(u).some((b) => b.text === `${pages}/${pages}`)).toBe(true);
+    kb = decoded(u);
+    expect(kb.some((b) => b.cb.verb === "wz.be" && b.cb.ids[1] === String(a.bases.length + 25))).toBe(true);
+    expect(telegramLimitViolations(h.calls)).toEqual([]);
+    await db.prisma.productionBase.deleteMany({
+      where: { applicationId: appId, position: { gt: a.bases.length } },
+    });
+  });
+
   it("licences older than 24 h block «Сохранить»; «Получить лицензии» on the summary refreshes D1", async () => {
     clock = new Date(Date.now() + 25 * 3600_000);
     await goTo("SUM", { sum: true });
