@@ -52,7 +52,7 @@ const STATUS_MIX: [string, number][] = [
   ["REJECTED_APPROVAL", 2],
 ];
 
-async function generate(pool: pg.Pool, orgs: number, apps: number): Promise<void> {
+export async function generate(pool: pg.Pool, orgs: number, apps: number): Promise<void> {
   const statuses = STATUS_MIX.flatMap(([s, w]) => Array<string>(w).fill(s));
   await pool.query("SET synchronous_commit = off");
   await pool.query(

@@ -17,6 +17,8 @@ export const NOTIFICATION_KINDS = [
   "approval_requested",
   /** The reviewer who formed an exclusion notice: the checker or approver refused it (X4, X6). */
   "exclusion_cancelled",
+  /** Author and heads: after a final decision, the satisfaction questionnaire of SPEC §5.12. */
+  "questionnaire",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -35,6 +37,8 @@ export const NOTIFY = {
   checkRequested: intent("CHOSEN_CHECKERS", "check_requested"),
   approvalRequested: intent("BRANCH_APPROVERS", "approval_requested"),
   exclusionCancelled: intent("NOTICE_AUTHOR", "exclusion_cancelled"),
+  questionnaireAuthor: intent("AUTHOR", "questionnaire"),
+  questionnaireHeads: intent("HEADS", "questionnaire"),
 } as const satisfies Record<string, NotificationIntent>;
 
 /** Audiences that receive a message with action buttons (their messages are closed by `closeStage`). */

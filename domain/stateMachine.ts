@@ -70,6 +70,8 @@ export interface TransitionRow {
 export const MAX_REASON_LENGTH = 1000;
 
 const SC = STATUS_CHANGED;
+/** A final decision: the status change, then the satisfaction questionnaire (SPEC §5.12) to author and heads. */
+const FINAL: readonly NotificationIntent[] = [...SC, NOTIFY.questionnaireAuthor, NOTIFY.questionnaireHeads];
 const CLOSE = { closeStage: true } as const;
 
 // ───────────── THE table ─────────────
@@ -338,7 +340,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     to: "INCLUDED",
     toDecisionKind: "INCLUSION",
     effects: { supersedePrevious: true, closeStage: true },
-    notify: SC,
+    notify: FINAL,
     summary: "An approver approves the inclusion; a previous version of the chain becomes «Изменена»",
   },
   {
@@ -352,7 +354,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     to: "REJECTED",
     toDecisionKind: "REJECTION",
     effects: CLOSE,
-    notify: SC,
+    notify: FINAL,
     summary: "An approver approves the rejection (a previous included version stays included)",
   },
   {
@@ -519,7 +521,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
     to: "EXCLUDED",
     toDecisionKind: "EXCLUSION",
     effects: { recordExclusion: true, closeStage: true },
-    notify: SC,
+    notify: FINAL,
     summary: "An approver approves the exclusion through the Signer port; the exclusion date is recorded",
   },
 ];

@@ -7,6 +7,7 @@ import type { DecisionKind, Status } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { cb } from "../callbacks.ts";
 import { escapeHtml, type Lang, type Translate, translator } from "../i18n.ts";
+import { offerQuestionnaire } from "../features/licensing.ts";
 import { actionsKeyboard, V } from "../features/staff/keyboards.ts";
 import { actionsFor, loadSnapshot, rolesFor } from "../features/staff/snapshot.ts";
 import { clip, fmtKzTime, nameIn } from "./format.ts";
@@ -60,6 +61,10 @@ export async function renderOutbox(prisma: PrismaClient, row: RenderableRow, lan
   const t = translator(lang);
   const p = (row.payload ?? {}) as Payload;
   if (row.kind === "stage_closed") return renderClosed(prisma, p, lang, t);
+  if (row.kind === "questionnaire" && row.applicationId) {
+    const q = offerQuestionnaire(lang, row.applicationId);
+    return { mode: "send", text: q.text, reply_markup: q.reply_markup };
+  }
   const body = await renderBody(prisma, row, p, lang, t);
   let reply_markup: InlineKeyboard | undefined;
   if (row.applicationId && row.userId && STAFF_KINDS.has(row.kind)) {

@@ -75,14 +75,19 @@ function limitsFor(deps: OutboxDeps, api: Api): Limits {
 
 const defaultWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
+/** Wait `ms`, or less if the signal aborts; the abort listener is removed either way (no leak per poll). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 
 /**

@@ -128,7 +128,10 @@ describe("negative decisions and returns", () => {
     await pressVerb(h, h.user(DEMO.approver), "fs.aa");
     expect(await status(db.prisma, id)).toBe("REJECTED");
     await drain(h);
-    const supplierText = h.user(DEMO.supplier).texts().at(-1)!;
+    // the final status message, then the satisfaction questionnaire (SPEC §5.12)
+    const supplierTexts = h.user(DEMO.supplier).texts();
+    expect(supplierTexts.at(-1)).toContain("Анкета");
+    const supplierText = supplierTexts.at(-2)!;
     expect(supplierText).toContain("Заявка отклонена");
     expect(supplierText).toContain("Копия лицензии нечитаема");
     expect(supplierText).toContain("Основания:");
@@ -242,6 +245,7 @@ describe("change and exclusion of an included application", () => {
     expect(sig.sha256).toBe(hash);
     expect(sig.method).toBe("telegram-confirmation");
     await drain(h);
-    expect(h.user(DEMO.supplier).texts().at(-1)).toContain("исключена из базы данных");
+    expect(h.user(DEMO.supplier).texts().at(-2)).toContain("исключена из базы данных");
+    expect(h.user(DEMO.supplier).texts().at(-1)).toContain("Анкета");
   });
 });

@@ -134,7 +134,13 @@ describe("the inclusion chain", () => {
     ]);
     expect(audit.at(-1)).toMatchObject({ fromStatus: "CONFIRMED_APPROVAL", toStatus: "INCLUDED" });
     // The author and the head learn of the inclusion.
-    const final = (await outboxOf(id)).filter((r) => r.eventKey.startsWith(`${id}:${approved.version}:`));
+    const final = (await outboxOf(id)).filter(
+      (r) => r.eventKey.startsWith(`${id}:${approved.version}:`) && r.kind === "status_changed",
+    );
+    const survey = (await outboxOf(id)).filter((r) => r.kind === "questionnaire");
+    expect(survey.map((r) => r.chatId).sort()).toEqual(
+      [f.users.supplierAdmin!.telegramId, f.users.head!.telegramId].sort(),
+    );
     expect(final.map((r) => r.chatId).sort()).toEqual(
       [f.users.supplierAdmin!.telegramId, f.users.head!.telegramId].sort(),
     );
