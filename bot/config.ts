@@ -28,6 +28,7 @@ const schema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
   FILES_DIR: z.string().default(".data/files"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO_DATA: bool.optional(),

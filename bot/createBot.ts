@@ -147,6 +147,7 @@ export function commandList(lang: Lang): BotCommand[] {
     "sign",
     "queue",
     "services",
+    "survey_stats",
     "language",
     "help",
     "cancel",

@@ -18,6 +18,7 @@ import { Sandbox, type SandboxPerson } from "../sandbox/server.ts";
 import { type AppConfig, ConfigError, loadConfig } from "./config.ts";
 import { createBot, setCommands } from "./createBot.ts";
 import type { AppDeps } from "./deps.ts";
+import { startReminders } from "./outbox/reminders.ts";
 import { startOutboxWorker } from "./outbox/worker.ts";
 import { PostgresDeduper, RedisDeduper, type UpdateDeduper } from "./runtime/dedupe.ts";
 import { handleHealth, type ReadinessCheck, withTimeout } from "./runtime/http.ts";
@@ -108,7 +109,7 @@ async function start(
   let sandbox: Sandbox | undefined;
   let ready: ReadinessCheck = async () => ({});
   if (config.mode === "sandbox") {
-    const host = env.SANDBOX_HOST || "127.0.0.1";
+    const host = config.SANDBOX_HOST;
     try {
       sandbox = await Sandbox.start({
         port: config.SANDBOX_PORT,
@@ -184,6 +185,12 @@ async function start(
     bot.api,
   );
   life.add("outbox worker", () => outbox.stop());
+  // Reminders to assignees and escalations to branch managers (thresholds per branch, in working days).
+  const reminders = startReminders(
+    { prisma: db.prisma, logger: logger.child({ component: "reminders" }), now: () => new Date() },
+    config.REMINDER_CHECK_MINUTES * 60_000,
+  );
+  life.add("reminders", () => reminders.stop());
 
   // 5. Updates.
   if (config.mode === "webhook") {
