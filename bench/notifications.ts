@@ -263,7 +263,9 @@ export async function benchNotifications(opts: NotificationOptions): Promise<Sec
         verdict: check(duplicated, "<=", 0),
       },
     );
-    section.notes.push(`outbox rows after the run: ${JSON.stringify(byStatus)}; ${m.tooMany} × 429 in total`);
+    section.notes.push(
+      `outbox rows after the run: ${JSON.stringify(byStatus)}; ${m.tooMany} × 429 in total: ${stub.stats.tooManyGlobal} over the global window, ${stub.stats.tooManyChat} under the per-chat gap (smallest per-chat gap seen ${stub.stats.minChatGapMs.toFixed(0)} ms of ${(1000 / chatRate).toFixed(0)})`,
+    );
   } finally {
     if (stop) await stop().catch(() => {});
     await stub.close();

@@ -5,6 +5,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { type Api, Bot, type BotConfig, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
 import type { BotCommand, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
+import { promptConversations } from "../conversations/prompts.ts";
 import { type AppContext, initialSession, type SessionData } from "./context.ts";
 import type { AppDeps } from "./deps.ts";
 import { features } from "./features/index.ts";
@@ -110,6 +111,8 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
     await ctx.reply(ctx.t("common:cancelled"), { parse_mode: "HTML" });
     await showMainMenu(ctx);
   });
+  // Conversations (after /cancel, before the features): the short free-text prompts (conversations/prompts.ts).
+  guarded.use(promptConversations());
   for (const f of features) guarded.use(f.composer);
 
   bot.catch((err) => {

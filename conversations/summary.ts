@@ -6,7 +6,7 @@ import { draftActions } from "./drafts.ts";
 import { btn, commit, named, ownershipLocked, subtypeName, t, type W, wcb } from "./wizard/core.ts";
 import { type ActionDef, firstOfA, type StepDef } from "./wizard/flow.ts";
 import { STEPS, type Step } from "./wizard/progress.ts";
-import { errorLines, sectionOf, validateDraft } from "./wizard/validate.ts";
+import { errorLines, lockedFields, sectionOf, validateDraft } from "./wizard/validate.ts";
 import { licencesText } from "./documents.ts";
 import { ensureFreshLicences } from "./wizard/licences.ts";
 
@@ -69,7 +69,7 @@ function jumpButtons(w: W, only?: ReadonlySet<Section>): InlineKeyboardButton[][
 export const steps: Partial<Record<Step, StepDef>> = {
   SUM: {
     async render(w) {
-      const report = await validateDraft(w.ctx.deps.prisma, w.app, w.ctx.deps.now(), Boolean(w.p.saved));
+      const report = await validateDraft(w.ctx.deps.prisma, w.app, w.ctx.deps.now());
       const bad = new Set(report.errors.map(sectionOf));
       let text = await summaryText(w, bad);
       if (text.length > 3500) text = `${text.slice(0, 3490)}…`;
@@ -134,7 +134,7 @@ export const actions: Record<string, ActionDef> = {
   sv: {
     steps: ["SUM"],
     async run(w) {
-      const report = await validateDraft(w.ctx.deps.prisma, w.app, w.ctx.deps.now(), Boolean(w.p.saved));
+      const report = await validateDraft(w.ctx.deps.prisma, w.app, w.ctx.deps.now());
       if (!report.ok) {
         const lines = await errorLines(w.ctx, report.errors);
         const bad = new Set(report.errors.map(sectionOf));
@@ -145,7 +145,10 @@ export const actions: Record<string, ActionDef> = {
         await w.ctx.reply(text, { parse_mode: "HTML", reply_markup: { inline_keyboard: kb } });
         return "done";
       }
-      const ok = await commit(w, { field: "save", progress: { step: "SUM", saved: true, sum: true } });
+      const ok = await commit(w, {
+        field: "save",
+        progress: { step: "SUM", saved: true, sum: true, locked: lockedFields(w.app) },
+      });
       if (!ok) return "done";
       if (w.ctx.session.awaiting?.kind === "wizard") w.ctx.session.awaiting = undefined;
       if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();

@@ -7,6 +7,11 @@ import type { AddressInfo } from "node:net";
 export interface StubStats {
   accepted: number;
   tooMany: number;
+  /** 429s because of the global window / because of the per-chat gap. */
+  tooManyGlobal: number;
+  tooManyChat: number;
+  /** Smallest gap the stub saw between two accepted messages to one chat (ms). */
+  minChatGapMs: number;
   /** Accepted sends per chat. */
   perChat: Map<number, number>;
   /** Accepted (chat, text) pairs seen more than once. */
@@ -36,6 +41,9 @@ export async function startRateLimitedApi(opts: {
   const stats: StubStats = {
     accepted: 0,
     tooMany: 0,
+    tooManyGlobal: 0,
+    tooManyChat: 0,
+    minChatGapMs: Number.POSITIVE_INFINITY,
     perChat: new Map(),
     repeatedTexts: 0,
     firstAcceptAt: Number.NaN,
@@ -56,10 +64,13 @@ export async function startRateLimitedApi(opts: {
       while (recent.length && now - recent[0]! >= windowMs) recent.shift();
       let waitMs = 0;
       if (recent.length >= opts.globalRate) waitMs = Math.max(waitMs, recent[0]! + windowMs - now);
+      const globalWait = waitMs;
       const prev = lastPerChat.get(chatId);
       if (prev !== undefined && now - prev < chatGapMs) waitMs = Math.max(waitMs, prev + chatGapMs - now);
       if (waitMs > 0) {
         stats.tooMany++;
+        if (globalWait > 0) stats.tooManyGlobal++;
+        else stats.tooManyChat++;
         if (Number.isNaN(stats.first429At)) stats.first429At = now;
         const retry = Math.max(1, Math.ceil(waitMs / 1000));
         return {
@@ -73,6 +84,7 @@ export async function startRateLimitedApi(opts: {
         };
       }
       recent.push(now);
+      if (prev !== undefined) stats.minChatGapMs = Math.min(stats.minChatGapMs, now - prev);
       lastPerChat.set(chatId, now);
       stats.accepted++;
       stats.perChat.set(chatId, (stats.perChat.get(chatId) ?? 0) + 1);

@@ -21,9 +21,9 @@ import { handleWizardCallback, handleWizardInput, resumeWizard } from "../../con
 import { ensureFreshLicences } from "../../conversations/wizard/licences.ts";
 import {
   createDraftRow,
-  createNewVersionRow,
   deleteDraftRow,
   loadDraft,
+  makeChangesRow,
   sendToHeadRow,
   supplierActor,
 } from "../../conversations/wizard/repo.ts";
@@ -294,7 +294,7 @@ async function send(ctx: AppContext) {
   if (!app || !ctx.user) return;
   const full = await loadDraft(ctx.deps.prisma, app.id);
   if (!full) return;
-  const report = await validateDraft(ctx.deps.prisma, full, ctx.deps.now(), true);
+  const report = await validateDraft(ctx.deps.prisma, full, ctx.deps.now());
   if (!report.ok) {
     await answer(ctx);
     const lines = await errorLines(ctx, report.errors);
@@ -338,7 +338,7 @@ async function changes(ctx: AppContext) {
   }
   const licences = await ensureFreshLicences(ctx, org, cb("ap.chg", [app.id], app.version));
   if (!licences) return;
-  const res = await createNewVersionRow(ctx.deps.prisma, {
+  const res = await makeChangesRow(ctx.deps.prisma, {
     fromId: app.id,
     expectedVersion: app.version,
     actor: await supplierActor(ctx.deps.prisma, ctx.user.id, app.orgId),

@@ -1,10 +1,12 @@
 // «Руководитель» (T6–T8): applications «На согласовании руководителя», the consent PDF with its SHA-256,
 // «Подписать и отправить» (M4 notices → «ОК» → explicit confirmation through the Signer → «На рассмотрении»)
-// and «Отклонить» with a reason (→ «Проект»). Every press re-checks role, status and version in the database.
+// and «Отклонить» with a reason (→ «Проект», the reason asked by the conversations/prompts.ts conversation).
+// Every press and every answer re-checks role, status and version in the database.
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { TransitionInput } from "../../domain/contracts.ts";
 import { type DraftLicence, licenceNotices, type SubtypeRequirement } from "../../domain/rules.ts";
 import { decide } from "../../domain/stateMachine.ts";
+import { askText, definePrompt } from "../../conversations/prompts.ts";
 import { addGeneratedDocument, applyTransition, loadSnapshot } from "../../prisma/store/applications.ts";
 import { actorFor } from "../../prisma/store/users.ts";
 import type { Action } from "../../domain/types.ts";
@@ -409,16 +411,33 @@ async function startReject(ctx: AppContext) {
   const c = await checked(ctx);
   if (!c) return;
   await ctx.answerCallbackQuery();
-  ctx.session.awaiting = { kind: HEAD_REJECT_REASON, id: c.app.id, data: { v: c.version } };
+  // The version the button was drawn for (just re-checked) is the expected version of HEAD_REJECT.
+  await askText(ctx, { kind: HEAD_REJECT_REASON, id: c.app.id, v: c.version });
   await ctx.reply(ctx.t("head:reject_ask"), {
     parse_mode: "HTML",
     reply_markup: new InlineKeyboard().text(ctx.t("head:cancel_button"), cb(V.cancel, [c.app.id])),
   });
 }
 
+// The reason of «Отклонить» (conversations/prompts.ts): text only, 3–1000 characters; on the answer, the
+// transition is re-authorised in the store (actorFor + decide) with the version captured at the press.
+definePrompt(HEAD_REJECT_REASON, {
+  textOnly: "head:reject_text_only",
+  check: (text) => (text.length < 3 || text.length > 1000 ? { key: "head:reject_length" } : null),
+  onAnswer: async (ctx, text, { id, v }) => {
+    if (!id || v === undefined) return;
+    const done = await transition(ctx, id, v, "HEAD_REJECT", { reasonText: text });
+    if (done === null) return;
+    await ctx.reply(
+      ctx.t("head:rejected", { status: statusLabel(ctx.t, "DRAFT"), reason: escapeHtml(text) }),
+      { parse_mode: "HTML", reply_markup: backToMenu(ctx.t) },
+    );
+  },
+});
+
+/** «Отмена» of the sign confirmation and of the reason (pressing it has already left the reason prompt). */
 async function cancel(ctx: AppContext) {
   await ctx.answerCallbackQuery();
-  if (ctx.session.awaiting?.kind === HEAD_REJECT_REASON) ctx.session.awaiting = undefined;
   ctx.session.scratch = { ...ctx.session.scratch, headSign: undefined };
   await ctx.editMessageReplyMarkup().catch(() => {});
   await ctx.reply(ctx.t("head:cancelled"), { reply_markup: backToMenu(ctx.t) });
@@ -435,28 +454,5 @@ composer.callbackQuery(cbPattern(V.ok), afterNotices);
 composer.callbackQuery(cbPattern(V.confirm), confirmSign);
 composer.callbackQuery(cbPattern(V.reject), startReject);
 composer.callbackQuery(cbPattern(V.cancel), cancel);
-
-// The reason of «Отклонить» (free text).
-composer.on("message", async (ctx, next) => {
-  const aw = ctx.session.awaiting;
-  if (aw?.kind !== HEAD_REJECT_REASON || !aw.id) return next();
-  const text = ctx.message.text?.trim();
-  if (text?.startsWith("/")) return next();
-  if (!text) {
-    await ctx.reply(ctx.t("head:reject_text_only"));
-    return;
-  }
-  if (text.length < 3 || text.length > 1000) {
-    await ctx.reply(ctx.t("head:reject_length"));
-    return;
-  }
-  ctx.session.awaiting = undefined;
-  const done = await transition(ctx, aw.id, Number(aw.data?.v), "HEAD_REJECT", { reasonText: text });
-  if (done === null) return;
-  await ctx.reply(ctx.t("head:rejected", { status: statusLabel(ctx.t, "DRAFT"), reason: escapeHtml(text) }), {
-    parse_mode: "HTML",
-    reply_markup: backToMenu(ctx.t),
-  });
-});
 
 export const feature: Feature = { name: "head", composer };

@@ -12,6 +12,7 @@ import { fmtKzTime } from "../outbox/format.ts";
 import { closeStaleStaffMessages } from "../outbox/worker.ts";
 import { getSigner } from "../services/signer.ts";
 import type { Feature } from "./index.ts";
+import { askText, definePrompt, type PromptArgs, type PromptProblem } from "../../conversations/prompts.ts";
 import { V } from "./staff/keyboards.ts";
 import { runTransition } from "./staff/ports.ts";
 import {
@@ -34,9 +35,11 @@ import type { StaffRole } from "../../domain/types.ts";
 const composer = new Composer<AppContext>();
 const pm = composer.chatType("private");
 
-const AWAIT_REASON = "staff_reason";
-const AWAIT_NOTE = "staff_note";
-const AWAIT_GROUND = "staff_ground";
+// Free-text prompts (conversations/prompts.ts).
+const PROMPT_REASON = "staff_reason";
+const PROMPT_NOTE = "staff_note";
+const PROMPT_GROUND = "staff_ground";
+const MIN_TEXT_LENGTH = 3;
 
 type Scratch = { rej?: RejectionDraft; chk?: CheckerDraft; exc?: ExclusionDraft };
 const scratch = (ctx: AppContext): Scratch => {
@@ -185,7 +188,6 @@ composer.callbackQuery(cbPattern(V.queue), async (ctx) => {
 composer.callbackQuery(cbPattern(V.view), async (ctx) => {
   const p = await staffPress(ctx, false);
   if (!p) return;
-  ctx.session.awaiting = undefined;
   const card = await cardScreen(ctx.deps.prisma, ctx.t, ctx.lang, p.appId, p.userId);
   if (!card) return answer(ctx, ctx.t("staff:not_found"), true);
   await answer(ctx);
@@ -225,9 +227,8 @@ for (const [verb, action, prompt] of [
     const p = await staffPress(ctx);
     if (!p) return;
     if (!(await precheck(ctx, p.appId, p.version, p.userId, [action]))) return;
-    ctx.session.awaiting = { kind: AWAIT_REASON, id: p.appId, data: { v: p.version, action } };
     await answer(ctx);
-    await ctx.reply(ctx.t(prompt));
+    await ask(ctx, { kind: PROMPT_REASON, id: p.appId, v: p.version, action }, prompt);
   });
 }
 
@@ -261,9 +262,8 @@ composer.callbackQuery(cbPattern(V.ground), async (ctx) => {
 composer.callbackQuery(cbPattern(V.note), async (ctx) => {
   const p = await staffPress(ctx);
   if (!p) return;
-  ctx.session.awaiting = { kind: AWAIT_NOTE, id: p.appId, data: { v: p.version } };
   await answer(ctx);
-  await ctx.reply(ctx.t("staff:prompt.note"));
+  await ask(ctx, { kind: PROMPT_NOTE, id: p.appId, v: p.version }, "staff:prompt.note");
 });
 
 composer.callbackQuery(cbPattern(V.rejectionOk), async (ctx) => {
@@ -345,9 +345,8 @@ composer.callbackQuery(cbPattern(V.exclusionReason), async (ctx) => {
 composer.callbackQuery(cbPattern(V.exclusionGround), async (ctx) => {
   const p = await staffPress(ctx);
   if (!p) return;
-  ctx.session.awaiting = { kind: AWAIT_GROUND, id: p.appId, data: { v: p.version } };
   await answer(ctx);
-  await ctx.reply(ctx.t("staff:prompt.ground"));
+  await ask(ctx, { kind: PROMPT_GROUND, id: p.appId, v: p.version }, "staff:prompt.ground");
 });
 
 composer.callbackQuery(cbPattern(V.exclusionOk), async (ctx) => {
@@ -407,34 +406,83 @@ composer.callbackQuery(cbPattern(V.exclusionSign), async (ctx) => {
   });
 });
 
-// ───────────── typed answers ─────────────
+// ───────────── typed answers (conversations/prompts.ts) ─────────────
 
-pm.on("message:text", async (ctx, next) => {
-  const aw = ctx.session.awaiting;
-  if (!aw?.id || ![AWAIT_REASON, AWAIT_NOTE, AWAIT_GROUND].includes(aw.kind)) return next();
-  const text = ctx.message.text.trim();
-  if (text.startsWith("/")) {
-    ctx.session.awaiting = undefined;
-    return next();
+/** Start a prompt for this application and ask the question, with «Отмена». */
+async function ask(ctx: AppContext, args: PromptArgs & { id: string }, question: string) {
+  await askText(ctx, args);
+  await ctx.reply(ctx.t(question), {
+    reply_markup: new InlineKeyboard().text(ctx.t("staff:btn.cancel"), cb(V.cancel, [args.id])),
+  });
+}
+
+/** «Отмена» under a question (pressing it has already left the prompt); nothing was changed. */
+composer.callbackQuery(cbPattern(V.cancel), async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup().catch(() => {});
+  await ctx.reply(ctx.t("staff:prompt.cancelled"));
+});
+
+const staffText = {
+  textOnly: "staff:prompt.text_only",
+  check: (text: string): PromptProblem | null =>
+    !text
+      ? { key: "staff:prompt.empty" }
+      : text.length < MIN_TEXT_LENGTH
+        ? { key: "staff:prompt.too_short", params: { min: MIN_TEXT_LENGTH } }
+        : text.length > MAX_REASON_LENGTH
+          ? { key: "staff:prompt.too_long", params: { max: MAX_REASON_LENGTH } }
+          : null,
+};
+
+/**
+ * The draft's note / additional ground belongs to the version the prompt started on: if the application moved
+ * on meanwhile, say who decided and keep nothing.
+ */
+async function stillCurrent(ctx: AppContext, id: string, v: number): Promise<boolean> {
+  const app = await loadSnapshot(ctx.deps.prisma, id);
+  if (!app) {
+    await ctx.reply(ctx.t("staff:not_found"));
+    return false;
   }
-  if (!text) return void (await ctx.reply(ctx.t("staff:prompt.empty")));
-  if (text.length > MAX_REASON_LENGTH) {
-    return void (await ctx.reply(ctx.t("staff:prompt.too_long", { max: MAX_REASON_LENGTH })));
+  if (app.version !== v) {
+    await alreadyDecided(ctx, id);
+    return false;
   }
-  const v = Number(aw.data?.v ?? -1);
-  ctx.session.awaiting = undefined;
-  const s = scratch(ctx);
-  if (aw.kind === AWAIT_REASON) {
-    await decideNow(ctx, aw.id, v, String(aw.data?.action) as Action, { reasonText: text });
-  } else if (aw.kind === AWAIT_NOTE) {
-    if (!s.rej || s.rej.app !== aw.id) s.rej = { app: aw.id, v, grounds: [] };
+  return true;
+}
+
+// Checker's / approver's refusal: the transition runs now, re-authorised by the store, on the captured version.
+definePrompt(PROMPT_REASON, {
+  ...staffText,
+  onAnswer: async (ctx, text, { id, v, action }) => {
+    if (!id || v === undefined || !action) return;
+    await decideNow(ctx, id, v, action as Action, { reasonText: text });
+  },
+});
+
+// T10 note: kept in the rejection draft (session), decided with «Сформировать» (version-checked again there).
+definePrompt(PROMPT_NOTE, {
+  ...staffText,
+  onAnswer: async (ctx, text, { id, v }) => {
+    if (!id || v === undefined || !(await stillCurrent(ctx, id, v))) return;
+    const s = scratch(ctx);
+    if (!s.rej || s.rej.app !== id || s.rej.v !== v) s.rej = { app: id, v, grounds: [] };
     s.rej.note = text;
     await show(ctx, await groundsScreen(ctx.deps.prisma, ctx.t, ctx.lang, s.rej), false);
-  } else {
-    if (!s.exc || s.exc.app !== aw.id) s.exc = { app: aw.id, v };
+  },
+});
+
+// X1 additional ground: kept in the exclusion draft (session), decided with «Сформировать».
+definePrompt(PROMPT_GROUND, {
+  ...staffText,
+  onAnswer: async (ctx, text, { id, v }) => {
+    if (!id || v === undefined || !(await stillCurrent(ctx, id, v))) return;
+    const s = scratch(ctx);
+    if (!s.exc || s.exc.app !== id || s.exc.v !== v) s.exc = { app: id, v };
     s.exc.ground = text;
     await show(ctx, await exclusionScreen(ctx.deps.prisma, ctx.t, ctx.lang, s.exc), false);
-  }
+  },
 });
 
 export const feature: Feature = { name: "staff", composer };

@@ -8,9 +8,13 @@ import { cb, cbData, cbPattern } from "../callbacks.ts";
 import type { AppContext } from "../context.ts";
 import { escapeHtml, isLang, type Lang, translator } from "../i18n.ts";
 import { backToMenu, loadRoles, MENU, showMainMenu } from "../keyboards.ts";
+import { askText, definePrompt } from "../../conversations/prompts.ts";
 import type { Feature } from "./index.ts";
 
 const LANG_VERB = "lang";
+/** «Отмена» under the full-name question. */
+const NAME_CANCEL = "nm.x";
+/** The full-name prompt (conversations/prompts.ts). */
 const FULL_NAME = "full_name";
 
 export type RedeemResult =
@@ -107,8 +111,11 @@ async function askNameOrMenu(ctx: AppContext) {
     : null;
   const roles = await loadRoles(ctx);
   if (!u?.fullName && (roles.org.length || roles.staff.length)) {
-    ctx.session.awaiting = { kind: FULL_NAME };
-    await ctx.reply(ctx.t("start:name.ask"), { parse_mode: "HTML" });
+    await askText(ctx, { kind: FULL_NAME });
+    await ctx.reply(ctx.t("start:name.ask"), {
+      parse_mode: "HTML",
+      reply_markup: new InlineKeyboard().text(ctx.t("start:name.cancel_button"), cb(NAME_CANCEL)),
+    });
     return;
   }
   await showMainMenu(ctx);
@@ -120,6 +127,21 @@ const composer = new Composer<AppContext>();
 // and are dropped by the error boundary and the outbox.
 composer.on("my_chat_member", (ctx) => {
   ctx.log.info({ status: ctx.myChatMember.new_chat_member.status }, "chat member status changed");
+});
+
+// Sessions saved before the short prompts became conversations (conversations/prompts.ts) may still carry their
+// old `awaiting` marks; drop them so the person is not told "another answer is expected" forever.
+const LEGACY_PROMPTS = new Set([
+  "head_reject_reason",
+  "staff_reason",
+  "staff_note",
+  "staff_ground",
+  FULL_NAME,
+]);
+composer.use(async (ctx, next) => {
+  const kind = ctx.session.awaiting?.kind;
+  if (kind && LEGACY_PROMPTS.has(kind)) ctx.session.awaiting = undefined;
+  await next();
 });
 
 // Language choice (works before a language is known).
@@ -156,7 +178,6 @@ composer.use(async (ctx, next) => {
 
 composer.command("start", async (ctx) => {
   const code = ctx.match.trim();
-  ctx.session.awaiting = undefined;
   if (code) {
     await onboard(ctx, code);
     return;
@@ -196,28 +217,28 @@ composer.callbackQuery(cbPattern(MENU.help), async (ctx) => {
 
 // /services and the «Государственные услуги» menu button belong to bot/features/licensing.ts.
 
-// The person's full name, asked after onboarding when the invite did not carry it.
-composer.on("message", async (ctx, next) => {
-  if (ctx.session.awaiting?.kind !== FULL_NAME) return next();
-  const text = ctx.message.text?.trim();
-  if (text?.startsWith("/")) return next();
-  if (!text) {
-    await ctx.reply(ctx.t("start:name.text_only"));
-    return;
-  }
-  const name = text.replace(/\s+/g, " ");
-  if (
-    name.length < 3 ||
-    name.length > 150 ||
-    !/^[\p{L}][\p{L}\p{M}' .-]*$/u.test(name) ||
-    !name.includes(" ")
-  ) {
-    await ctx.reply(ctx.t("start:name.invalid"));
-    return;
-  }
-  if (ctx.user) await ctx.deps.prisma.user.update({ where: { id: ctx.user.id }, data: { fullName: name } });
-  ctx.session.awaiting = undefined;
-  await ctx.reply(ctx.t("start:name.saved", { name: escapeHtml(name) }), { parse_mode: "HTML" });
+// The person's full name, asked after onboarding when the invite did not carry it (conversations/prompts.ts):
+// letters, at least two words, 3–150 characters; saved to the user's row once, then the main menu.
+definePrompt(FULL_NAME, {
+  textOnly: "start:name.text_only",
+  normalise: (text) => text.trim().replace(/\s+/g, " "),
+  check: (name) =>
+    name.length < 3 || name.length > 150 || !/^[\p{L}][\p{L}\p{M}' .-]*$/u.test(name) || !name.includes(" ")
+      ? { key: "start:name.invalid" }
+      : null,
+  onAnswer: async (ctx, name) => {
+    if (!ctx.user) return;
+    await ctx.deps.prisma.user.update({ where: { id: ctx.user.id }, data: { fullName: name } });
+    await ctx.reply(ctx.t("start:name.saved", { name: escapeHtml(name) }), { parse_mode: "HTML" });
+    await showMainMenu(ctx);
+  },
+});
+
+// «Отмена» under the question (pressing it has already left the prompt): the name can be given later (/start).
+composer.callbackQuery(cbPattern(NAME_CANCEL), async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup().catch(() => {});
+  await ctx.reply(ctx.t("start:name.later"), { parse_mode: "HTML" });
   await showMainMenu(ctx);
 });
 

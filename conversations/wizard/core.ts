@@ -12,6 +12,7 @@ import { escapeHtml } from "../../bot/i18n.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import {
   type BaseInput,
+  baseInputOf,
   type DraftPatch,
   type OpenApplication,
   updateDraft,
@@ -163,20 +164,13 @@ export async function commit(
 
 /** The bases as the store writes them (order = position). */
 export function basesInput(w: W): BaseInput[] {
-  return w.app.bases.map((b) => ({
-    address: b.address,
-    latitude: b.latitude,
-    longitude: b.longitude,
-    katoCode: b.katoCode,
-    sesFileId: b.sesFileId,
-    subtypes: [...b.subtypes],
-  }));
+  return w.app.bases.map(baseInputOf);
 }
 
 /** The bases with one of them (by position) changed. */
 export function withBase(w: W, position: number, change: Partial<BaseInput>): BaseInput[] {
-  return w.app.bases.map((b, i) =>
-    b.position === position ? { ...basesInput(w)[i]!, ...change } : basesInput(w)[i]!,
+  return w.app.bases.map((b) =>
+    b.position === position ? { ...baseInputOf(b), ...change } : baseInputOf(b),
   );
 }
 

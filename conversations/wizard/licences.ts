@@ -27,6 +27,14 @@ export async function ensureFreshLicences(
   retryData: string,
 ) {
   const { prisma } = ctx.deps;
+  const failed = async () => {
+    await reply(
+      ctx,
+      ctx.t("drafts:licences_failed"),
+      new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData),
+    );
+    return null;
+  };
   let licences = filterDisplayable(await freshLicences(prisma, org.id, ctx.deps.now()));
   if (licences.length) return licences;
   const started = await startLicenceRequest(prisma, {
@@ -45,22 +53,12 @@ export async function ensureFreshLicences(
     requestId = running?.id;
   }
   if (!requestId) {
-    await reply(
-      ctx,
-      ctx.t("drafts:licences_failed"),
-      new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData),
-    );
-    return null;
+    return failed();
   }
   await reply(ctx, ctx.t("drafts:licences_requested"));
   const res = await processLicenceRequest(prisma, getLicensingRegistry(ctx.deps), requestId, ctx.deps.now());
   if (res.status === "FAILED") {
-    await reply(
-      ctx,
-      ctx.t("drafts:licences_failed"),
-      new InlineKeyboard().text(ctx.t("drafts:btn.retry"), retryData),
-    );
-    return null;
+    return failed();
   }
   licences = filterDisplayable(await freshLicences(prisma, org.id, ctx.deps.now()));
   if (!licences.length) {

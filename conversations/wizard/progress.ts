@@ -30,6 +30,19 @@ export interface Progress {
   sum?: boolean;
   /** «Сохранить» passed validation at least once. */
   saved?: boolean;
+  /**
+   * The saved draft's fields that never change afterwards (§3.7: A1–A3; A4 while editing the first
+   * version), as they were at the last successful «Сохранить». The domain's immutability check compares
+   * the draft against them (wizard/validate.ts `previousDraft`), so the lock does not rest on the UI alone.
+   */
+  locked?: LockedFields;
+}
+
+export interface LockedFields {
+  nameKk: string;
+  nameRu: string;
+  bin: string;
+  ownershipFormCode: string | null;
 }
 
 export function readProgress(raw: unknown): Progress {

@@ -6,7 +6,6 @@ import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import {
   applyTransition,
   type ApplyTransitionResult,
-  type BaseInput,
   createDraft,
   type DraftWriteResult,
   deleteDraft,
@@ -87,10 +86,11 @@ export function createDraftRow(
 }
 
 /**
- * T20: a new version in «Проект» from an included/rejected one: licences refreshed, bases re-read from
- * the refreshed appendices (keeping what the old version knew about the same address).
+ * T20 «Внести изменение» through the state machine (roles, one open version per chain, audit, outbox):
+ * the store makes the new version in «Проект» with the refreshed licences, and bases re-read from their
+ * appendices under the transition's lock (keeping what the old version knew about the same address).
  */
-export async function createNewVersionRow(
+export function makeChangesRow(
   prisma: PrismaClient,
   opts: {
     fromId: string;
@@ -101,19 +101,6 @@ export async function createNewVersionRow(
     now: Date;
   },
 ): Promise<ApplyTransitionResult> {
-  const old = await prisma.productionBase.findMany({ where: { applicationId: opts.fromId } });
-  const byAddr = new Map(old.map((b) => [b.address.trim().toLowerCase(), b]));
-  const bases: BaseInput[] = appendixAddresses(opts.licences).map((address) => {
-    const prev = byAddr.get(address.toLowerCase());
-    return {
-      address,
-      latitude: prev?.latitude ?? null,
-      longitude: prev?.longitude ?? null,
-      katoCode: prev?.katoCode ?? null,
-      sesFileId: prev?.sesFileId ?? null,
-      subtypes: prev?.subtypes ?? [],
-    };
-  });
   return applyTransition(prisma, {
     applicationId: opts.fromId,
     expectedVersion: opts.expectedVersion,
@@ -122,7 +109,11 @@ export async function createNewVersionRow(
     input: {},
     decide,
     now: opts.now,
-    newVersion: { licenceIds: opts.licences.map((l) => l.id), bases, progress: asJson(opts.progress) },
+    newVersion: {
+      licenceIds: opts.licences.map((l) => l.id),
+      baseAddresses: appendixAddresses(opts.licences),
+      progress: asJson(opts.progress),
+    },
   });
 }
 

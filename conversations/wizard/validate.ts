@@ -11,7 +11,8 @@ import {
 } from "../../domain/rules.ts";
 import { OPEN_STATUSES, type DomainError } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import type { DraftFull } from "./repo.ts";
+import { type LockedFields, readProgress } from "./progress.ts";
+import { type DraftFull, loadDraft } from "./repo.ts";
 
 export function toDomainDraft(
   app: DraftFull,
@@ -63,13 +64,45 @@ export function saveMode(app: Pick<DraftFull, "versionNo">, saved: boolean): Sav
   return app.versionNo > 1 ? "MAKE_CHANGES" : saved ? "EDIT" : "CREATE";
 }
 
-/** Everything validateForSave needs, read from the database. */
+/** What «Сохранить» records as locked (progress.locked): A1–A3 and A4 as saved. */
+export function lockedFields(app: DraftFull): LockedFields {
+  return {
+    nameKk: app.org.nameKk,
+    nameRu: app.org.nameRu,
+    bin: app.org.bin,
+    ownershipFormCode: app.ownershipFormCode,
+  };
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The snapshot the domain's immutability check (§3.7) compares the draft with: for «Внести изменение»
+ * (MAKE_CHANGES) the version the changes are made to; for an edit of a saved draft (EDIT) the draft as it
+ * was saved — its locked fields from the last «Сохранить»; nothing before the first save (CREATE).
+ */
+export async function previousDraft(
+  prisma: PrismaClient,
+  app: DraftFull,
+  draft: DraftApplication,
+): Promise<DraftApplication | null> {
+  if (app.versionNo > 1) {
+    const prev = app.previousId ? await loadDraft(prisma, app.previousId) : null;
+    return prev ? toDomainDraft(prev, NONE, NONE) : null;
+  }
+  const p = readProgress(app.progress);
+  if (!p.saved || !p.locked) return null;
+  const { ownershipFormCode, ...identity } = p.locked;
+  return { ...draft, identity, ownershipFormCode };
+}
+
+/** Everything validateForSave needs, read from the database (the mode from the draft's progress). */
 export async function validateDraft(
   prisma: PrismaClient,
   app: DraftFull,
   now: Date,
-  saved: boolean,
 ): Promise<ValidationReport> {
+  const saved = Boolean(readProgress(app.progress).saved);
   const katoCodes = app.bases.map((b) => b.katoCode).filter((c): c is string => !!c);
   const [katos, subtypes, requirements, codes, forms, regions, links, files, excluded, open] =
     await Promise.all([
@@ -127,7 +160,7 @@ export async function validateDraft(
     owner: { bin: app.org.bin, linkedBins: links.map((l) => l.linkedBin) },
     files: Object.fromEntries(files.map((f) => [f.id, { size: f.size, mimeType: f.mimeType }])),
     mode: saveMode(app, saved),
-    previous: null,
+    previous: await previousDraft(prisma, app, draft),
     applicationId: app.id,
     lastExclusionAt: excluded?.excludedAt ?? null,
     openApplications: open,

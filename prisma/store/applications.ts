@@ -168,6 +168,12 @@ export async function lastDecision(db: Db, applicationId: string): Promise<LastD
 export interface NewVersionData {
   licenceIds?: string[];
   bases?: BaseInput[];
+  /**
+   * The production-base addresses of the refreshed licence appendices: the new version gets one base per
+   * address, keeping what the old version knew about the same address (coordinates, КАТО, SES, subtypes).
+   * Read under the transition's lock. Ignored when `bases` is given.
+   */
+  baseAddresses?: string[];
   progress?: Prisma.InputJsonValue | null;
   /** Author of the new version (default: the actor). */
   authorId?: string;
@@ -601,26 +607,12 @@ async function createVersionCopy(
   actorId: string,
   now: Date,
 ): Promise<string> {
-  const old = await tx.application.findUniqueOrThrow({
-    where: { id: row.id },
-    include: {
-      bases: { orderBy: { position: "asc" } },
-      documents: { orderBy: { createdAt: "asc" } },
-      licences: true,
-    },
-  });
+  const old = await loadDraftRows(tx, row.id);
+  if (!old) throw new Error(`application ${row.id} vanished under its lock`);
   const max = await tx.application.aggregate({ where: { chainId: row.chainId }, _max: { versionNo: true } });
   const id = randomUUID();
-  const bases =
-    data.bases ??
-    old.bases.map((b) => ({
-      address: b.address,
-      latitude: b.latitude,
-      longitude: b.longitude,
-      katoCode: b.katoCode,
-      sesFileId: b.sesFileId,
-      subtypes: b.subtypes,
-    }));
+  const oldBases = old.bases.map(baseInputOf);
+  const bases = data.bases ?? (data.baseAddresses ? refreshBases(oldBases, data.baseAddresses) : oldBases);
   const licenceIds = data.licenceIds ?? old.licences.map((l) => l.licenceId);
   await tx.application.create({
     data: {
@@ -643,14 +635,14 @@ async function createVersionCopy(
       createdAt: now,
       updatedAt: now,
       statusChangedAt: now,
-      bases: { create: bases.map((b, i) => baseCreate(b, i)) },
-      documents: {
-        create: old.documents
-          .filter((doc) => doc.kind === "REGISTRATION" || doc.kind === "POWER_OF_ATTORNEY")
-          .map((doc) => ({ kind: doc.kind, fileId: doc.fileId, createdAt: doc.createdAt })),
-      },
-      licences: { create: [...new Set(licenceIds)].map((licenceId) => ({ licenceId })) },
     },
+  });
+  await writeDraftChildren(tx, id, {
+    bases,
+    licenceIds,
+    documents: old.documents
+      .filter((doc) => doc.kind === "REGISTRATION" || doc.kind === "POWER_OF_ATTORNEY")
+      .map((doc) => ({ kind: doc.kind, fileId: doc.fileId, createdAt: doc.createdAt })),
   });
   await tx.auditEvent.create({
     data: {
@@ -667,6 +659,52 @@ async function createVersionCopy(
   return id;
 }
 
+/**
+ * An application with its bases, licences and documents, read ONE QUERY AT A TIME. Inside an interactive
+ * transaction all queries share one connection; a `findUnique({ include: {…several relations} })` makes
+ * Prisma send the relation queries in parallel on it (pg: "client.query() when the client is already
+ * executing a query", an error in pg 9).
+ */
+async function loadDraftRows(tx: Tx, id: string) {
+  const app = await tx.application.findUnique({ where: { id } });
+  if (!app) return null;
+  const bases = await tx.productionBase.findMany({
+    where: { applicationId: id },
+    orderBy: { position: "asc" },
+  });
+  const licences = await tx.applicationLicence.findMany({ where: { applicationId: id } });
+  const documents = await tx.applicationDocument.findMany({
+    where: { applicationId: id },
+    orderBy: { createdAt: "asc" },
+  });
+  return { ...app, bases, licences, documents };
+}
+
+type DocumentKind = Prisma.ApplicationDocumentCreateManyInput["kind"];
+
+/** The bases, licences and documents of a new application row: one createMany each, one after another. */
+async function writeDraftChildren(
+  tx: Tx,
+  applicationId: string,
+  c: {
+    bases: readonly BaseInput[];
+    licenceIds: readonly string[];
+    documents: readonly { kind: DocumentKind; fileId: string; createdAt?: Date }[];
+  },
+) {
+  if (c.bases.length)
+    await tx.productionBase.createMany({
+      data: c.bases.map((b, i) => ({ applicationId, ...baseCreate(b, i) })),
+    });
+  const licenceIds = [...new Set(c.licenceIds)];
+  if (licenceIds.length)
+    await tx.applicationLicence.createMany({
+      data: licenceIds.map((licenceId) => ({ applicationId, licenceId })),
+    });
+  if (c.documents.length)
+    await tx.applicationDocument.createMany({ data: c.documents.map((d) => ({ applicationId, ...d })) });
+}
+
 // ───────────── drafts ─────────────
 
 /** A production base as written by the wizard (position = order in the list). */
@@ -677,6 +715,37 @@ export interface BaseInput {
   katoCode?: string | null;
   sesFileId?: string | null;
   subtypes?: string[];
+}
+
+/** A stored production base as the store writes it (the one mapping of a base row back to input). */
+export function baseInputOf(b: {
+  address: string;
+  latitude: number | null;
+  longitude: number | null;
+  katoCode: string | null;
+  sesFileId: string | null;
+  subtypes: string[];
+}): BaseInput {
+  return {
+    address: b.address,
+    latitude: b.latitude,
+    longitude: b.longitude,
+    katoCode: b.katoCode,
+    sesFileId: b.sesFileId,
+    subtypes: [...b.subtypes],
+  };
+}
+
+/**
+ * T20: one base per address of the refreshed appendices, keeping what `old` knew about the same address
+ * (compared trimmed and case-insensitively); an address no longer in the appendices is dropped.
+ */
+export function refreshBases(old: readonly BaseInput[], addresses: readonly string[]): BaseInput[] {
+  const byAddress = new Map(old.map((b) => [b.address.trim().toLowerCase(), b]));
+  return addresses.map((address) => {
+    const prev = byAddress.get(address.trim().toLowerCase());
+    return prev ? { ...prev, address } : { address };
+  });
 }
 
 function baseCreate(b: BaseInput, i: number) {
@@ -824,14 +893,14 @@ export async function createDraft(prisma: PrismaClient, args: CreateDraftArgs): 
           createdAt: args.now,
           updatedAt: args.now,
           statusChangedAt: args.now,
-          bases: { create: (args.bases ?? []).map((b, i) => baseCreate(b, i)) },
-          licences: { create: [...new Set(args.licenceIds ?? [])].map((licenceId) => ({ licenceId })) },
-          documents: {
-            create: (args.documents ?? []).flatMap((d) =>
-              d.fileIds.map((fileId) => ({ kind: d.kind, fileId })),
-            ),
-          },
         },
+      });
+      await writeDraftChildren(tx, id, {
+        bases: args.bases ?? [],
+        licenceIds: args.licenceIds ?? [],
+        documents: (args.documents ?? []).flatMap((d) =>
+          d.fileIds.map((fileId) => ({ kind: d.kind, fileId })),
+        ),
       });
       await tx.auditEvent.create({
         data: {
@@ -873,14 +942,7 @@ export async function updateDraft(
 ): Promise<DraftWriteResult> {
   try {
     return await prisma.$transaction(async (tx) => {
-      const cur = await tx.application.findUnique({
-        where: { id },
-        include: {
-          bases: { orderBy: { position: "asc" } },
-          licences: true,
-          documents: { orderBy: { createdAt: "asc" } },
-        },
-      });
+      const cur = await loadDraftRows(tx, id);
       if (!cur) throw new DraftAbort({ ok: false, reason: "not_found" });
       if (cur.status !== "DRAFT") throw new DraftAbort({ ok: false, reason: "not_draft" });
       if (cur.version !== expectedVersion) throw new DraftAbort({ ok: false, reason: "stale" });
@@ -910,14 +972,7 @@ export async function updateDraft(
       if (upd.count !== 1) throw new DraftAbort({ ok: false, reason: "stale" });
 
       if (patch.bases) {
-        const before = cur.bases.map(({ address, latitude, longitude, katoCode, sesFileId, subtypes }) => ({
-          address,
-          latitude,
-          longitude,
-          katoCode,
-          sesFileId,
-          subtypes,
-        }));
+        const before = cur.bases.map(baseInputOf);
         const after = patch.bases.map((b, i) => {
           const { position: _p, ...rest } = baseCreate(b, i);
           return rest;
@@ -1024,6 +1079,30 @@ export interface Page<T> {
   next: Cursor | null;
 }
 
+/** One page of applications ordered by (statusChangedAt, id) in `dir`, after the cursor. */
+async function keysetPage(
+  db: Db,
+  where: Prisma.ApplicationWhereInput,
+  dir: "asc" | "desc",
+  opts: { limit?: number; after?: Cursor | null },
+): Promise<Page<ApplicationListItem>> {
+  const limit = opts.limit ?? 10;
+  const c = opts.after;
+  const beyond = dir === "asc" ? "gt" : "lt";
+  const items = await db.application.findMany({
+    where: {
+      ...where,
+      ...(c
+        ? { OR: [{ statusChangedAt: { [beyond]: c.at } }, { statusChangedAt: c.at, id: { [beyond]: c.id } }] }
+        : {}),
+    },
+    orderBy: [{ statusChangedAt: dir }, { id: dir }],
+    take: limit + 1,
+    select: listSelect,
+  });
+  return page(items, limit);
+}
+
 function page(items: ApplicationListItem[], limit: number): Page<ApplicationListItem> {
   const more = items.length > limit;
   const slice = more ? items.slice(0, limit) : items;
@@ -1040,20 +1119,16 @@ export async function listForOrg(
   orgId: string,
   opts: { limit?: number; after?: Cursor | null; statuses?: Status[]; regionCode?: string } = {},
 ): Promise<Page<ApplicationListItem>> {
-  const limit = opts.limit ?? 10;
-  const c = opts.after;
-  const items = await db.application.findMany({
-    where: {
+  return keysetPage(
+    db,
+    {
       orgId,
       ...(opts.statuses ? { status: { in: opts.statuses } } : {}),
       ...(opts.regionCode ? { regionCode: opts.regionCode } : {}),
-      ...(c ? { OR: [{ statusChangedAt: { lt: c.at } }, { statusChangedAt: c.at, id: { lt: c.id } }] } : {}),
     },
-    orderBy: [{ statusChangedAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
-    select: listSelect,
-  });
-  return page(items, limit);
+    "desc",
+    opts,
+  );
 }
 
 /**
@@ -1066,20 +1141,16 @@ export async function staffQueue(
   statuses: Status[],
   opts: { limit?: number; after?: Cursor | null; decisionKind?: DecisionKind } = {},
 ): Promise<Page<ApplicationListItem>> {
-  const limit = opts.limit ?? 10;
-  const c = opts.after;
-  const items = await db.application.findMany({
-    where: {
+  return keysetPage(
+    db,
+    {
       regionCode,
       status: { in: statuses },
       ...(opts.decisionKind ? { decisionKind: opts.decisionKind } : {}),
-      ...(c ? { OR: [{ statusChangedAt: { gt: c.at } }, { statusChangedAt: c.at, id: { gt: c.id } }] } : {}),
     },
-    orderBy: [{ statusChangedAt: "asc" }, { id: "asc" }],
-    take: limit + 1,
-    select: listSelect,
-  });
-  return page(items, limit);
+    "asc",
+    opts,
+  );
 }
 
 /** Counts per status in a region (queue badges). */

@@ -1,5 +1,6 @@
 // The head (T6–T8): queue, summary, consent PDF with SHA-256, M4 notices, the Signer's explicit confirmation,
-// «На рассмотрении»; «Отклонить» with a reason → «Проект»; stale buttons; permissions; both languages.
+// «На рассмотрении»; «Отклонить» with a reason → «Проект» (the reason prompt is a conversation: stickers, files,
+// «Отмена», a decision taken meanwhile, a restart in the middle); stale buttons; permissions; both languages.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb } from "../../bot/callbacks.ts";
@@ -198,6 +199,147 @@ describe("head: reject", () => {
       "HEAD_APPROVAL",
     );
     limitsOk();
+  });
+});
+
+describe("head: the reason prompt (conversations/prompts.ts)", () => {
+  it("refuses a sticker, a file and a too long text in Russian and keeps waiting; the reason then applies", async () => {
+    const app = await pendingApplication();
+    const head = h.user(100002);
+    await head.send("/language");
+    await head.press("lang:ru");
+    const ask = await head.press(cb("hd.r", [app.id], app.version));
+    expect(head.texts(ask)[0]).toContain("Укажите причину отклонения одним сообщением");
+    expect(head.buttons().map((b) => b.text)).toEqual(["Отмена"]);
+    const textOnly = "Пожалуйста, отправьте причину отклонения текстом или нажмите «Отмена».";
+    expect(head.texts(await head.sendSticker())).toEqual([textOnly]);
+    const file = await head.sendDocument({
+      fileName: "reason.pdf",
+      mimeType: "application/pdf",
+      bytes: 2048,
+    });
+    expect(head.texts(file)).toEqual([textOnly]);
+    expect(head.texts(await head.send("x".repeat(1001)))).toEqual([
+      "Причина должна содержать от 3 до 1000 символов.",
+    ]);
+    expect(head.texts(await head.send("  ок  "))).toEqual([
+      "Причина должна содержать от 3 до 1000 символов.",
+    ]);
+    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).version).toBe(
+      app.version,
+    );
+    const out = await head.send("Нет лицензии <L64> & копии");
+    expect(head.texts(out)[0]).toContain("Статус: «Проект»");
+    expect(head.texts(out)[0]).toContain("Причина: Нет лицензии &lt;L64&gt; &amp; копии");
+    const after = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
+    expect(after.status).toBe("DRAFT");
+    expect(after.headRejectReason).toBe("Нет лицензии <L64> & копии");
+    expect(
+      await db.prisma.auditEvent.count({ where: { applicationId: app.id, action: "HEAD_REJECT" } }),
+    ).toBe(1);
+    // the prompt is over: the next text is an ordinary message
+    expect(head.texts(await head.send("ещё текст"))[0]).toBe("Пожалуйста, пользуйтесь кнопками меню.");
+    await head.send("/language");
+    await head.press("lang:kk");
+    limitsOk();
+  });
+
+  it("«Отмена» under the question leaves the prompt: nothing changes and the next text is not a reason", async () => {
+    const app = await pendingApplication();
+    const head = h.user(100002);
+    await head.press(cb("hd.r", [app.id], app.version));
+    const cancelled = await head.press(cb("hd.x", [app.id]));
+    expect(head.texts(cancelled)).toContain("Әрекет болдырылмады, өтінім өзгертілген жоқ.");
+    expect(cancelled.some((c) => c.method === "answerCallbackQuery")).toBe(true);
+    const later = await head.send("Бұл себеп емес");
+    expect(head.texts(later)[0]).toBe("Мәзір түймелерін пайдаланыңыз.");
+    const after = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
+    expect(after.status).toBe("HEAD_APPROVAL");
+    expect(after.version).toBe(app.version);
+    expect(after.headRejectReason).toBeNull();
+    limitsOk();
+  });
+
+  it("another button or a command leaves the prompt and is handled as usual", async () => {
+    const app = await pendingApplication();
+    const head = h.user(100002);
+    await head.press(cb("hd.r", [app.id], app.version));
+    const opened = await head.press(cb("hd.o", [app.id], app.version));
+    expect(head.texts(opened).join("\n")).toContain("Дерекқорға енгізу туралы өтінім");
+    expect(head.texts(await head.send("Себеп мәтіні"))[0]).toBe("Мәзір түймелерін пайдаланыңыз.");
+    await head.press(cb("hd.r", [app.id], app.version));
+    const queue = await head.send("/sign");
+    expect(head.texts(queue)[0]).toContain("Басшының келісуінде");
+    expect(head.texts(await head.send("Себеп мәтіні"))[0]).toBe("Мәзір түймелерін пайдаланыңыз.");
+    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe(
+      "HEAD_APPROVAL",
+    );
+    limitsOk();
+  });
+
+  it("a decision taken by someone else while the head types: «already decided» by NAME at TIME, nothing changes", async () => {
+    const app = await pendingApplication();
+    const second = await db.prisma.user.upsert({
+      where: { telegramId: 790060n },
+      update: {},
+      create: { telegramId: 790060n, fullName: "Сәбит Екінші", language: "ru" },
+    });
+    await db.prisma.orgMembership.upsert({
+      where: { userId_orgId_role: { userId: second.id, orgId, role: "HEAD" } },
+      update: {},
+      create: { userId: second.id, orgId, role: "HEAD" },
+    });
+    const head = h.user(100002);
+    await head.press(cb("hd.r", [app.id], app.version));
+    // the second head rejects first, in their own chat
+    const other = h.user(790060);
+    await other.press(cb("hd.r", [app.id], app.version));
+    expect(other.texts(await other.send("Отклоняю первым"))[0]).toContain("Статус: «Проект»");
+    const decided = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
+    const audit = await db.prisma.auditEvent.count({ where: { applicationId: app.id } });
+    const out = await head.send("Менің себебім");
+    const text = head.texts(out).join("\n");
+    expect(text).toContain("Бұл өтінім бойынша шешім қабылданып қойған, ештеңе өзгертілген жоқ.");
+    expect(text).toContain("Сәбит Екінші");
+    expect(text).toMatch(/\d\d\.\d\d\.\d{4} \d\d:\d\d/);
+    const after = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
+    expect(after.version).toBe(decided.version);
+    expect(after.headRejectReason).toBe("Отклоняю первым");
+    expect(await db.prisma.auditEvent.count({ where: { applicationId: app.id } })).toBe(audit);
+    limitsOk();
+  });
+
+  it("survives a restart in the middle: a new bot on the same Redis and database resumes the prompt", async () => {
+    const prefix = `t${process.pid}_restart_${Date.now().toString(36)}:`;
+    const app = await pendingApplication();
+    const before = await createHarness({ prisma: db.prisma, env: { REDIS_PREFIX: prefix } });
+    const after = await createHarness({ prisma: db.prisma, env: { REDIS_PREFIX: prefix } });
+    try {
+      await before.user(100002).press(cb("hd.r", [app.id], app.version));
+      // the waiting prompt is small: the entering update and the language, nothing else
+      const keys = await after.redis!.keys(`${prefix}c:*`);
+      expect(keys).toHaveLength(1);
+      const stored = (await after.redis!.get(keys[0]!))!;
+      expect(stored).toContain("reasonPrompt");
+      expect(stored.length).toBeLessThan(3000);
+      // a refused sticker does not grow it
+      await before.user(100002).sendSticker();
+      expect((await after.redis!.get(keys[0]!))!.length).toBe(stored.length);
+      await before.close();
+      // the restarted bot gets the answer
+      const head = after.user(100002);
+      const out = await head.send("Қайта іске қосылғаннан кейінгі себеп");
+      expect(head.texts(out)[0]).toContain("Мәртебесі: «Жоба»");
+      const row = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
+      expect(row.status).toBe("DRAFT");
+      expect(row.headRejectReason).toBe("Қайта іске қосылғаннан кейінгі себеп");
+      expect(await after.redis!.keys(`${prefix}c:*`)).toEqual([]);
+      expect(telegramLimitViolations([...before.calls, ...after.calls])).toEqual([]);
+    } finally {
+      const keys = await after.redis!.keys(`${prefix}*`);
+      if (keys.length) await after.redis!.del(...keys);
+      await after.close();
+    }
   });
 });
 

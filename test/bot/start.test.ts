@@ -143,6 +143,61 @@ describe("invite deep link", () => {
   });
 });
 
+describe("the full-name prompt (conversations/prompts.ts)", () => {
+  it("in Kazakh: refuses a file and a one-word name, «Болдырмау» leaves it without saving, /start asks again", async () => {
+    const code = await invite({ org: true, orgRoles: ["SUPPLIER"] });
+    const u = h.user(710030);
+    await u.send("/start");
+    await u.press("lang:kk");
+    const asked = await u.send(`/start ${code}`);
+    expect(u.texts(asked).join("\n")).toContain("Тегіңізді, атыңызды және әкеңіздің атын");
+    expect(u.buttons().map((b) => b.text)).toEqual(["Болдырмау"]);
+    const file = await u.sendDocument({ fileName: "name.pdf", mimeType: "application/pdf", bytes: 100 });
+    expect(u.texts(file)).toEqual(["Аты-жөніңізді мәтінмен жіберіңіз."]);
+    expect(u.texts(await u.send("Айгерім"))[0]).toContain("Бұл аты-жөнге ұқсамайды");
+    const later = await u.press("nm.x");
+    expect(u.texts(later)[0]).toBe("Жарайды, аты-жөніңізді кейінірек көрсетуге болады: /start ашыңыз.");
+    expect(u.texts(later).join("\n")).toContain("Басты мәзір");
+    expect(u.texts(await u.send("Сапарова Айгерім"))[0]).toBe("Мәзір түймелерін пайдаланыңыз.");
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { telegramId: 710030n } })).fullName).toBeNull();
+    // /start asks again; a command in the middle leaves the prompt and runs
+    await u.send("/start");
+    const menu = await u.send("/menu");
+    expect(u.texts(menu).join("\n")).toContain("Басты мәзір");
+    await u.send("/start");
+    const saved = await u.send("  Сапарова   Айгерім  Нұрланқызы ");
+    expect(u.texts(saved)[0]).toBe("Рақмет, Сапарова Айгерім Нұрланқызы! Деректер сақталды.");
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { telegramId: 710030n } })).fullName).toBe(
+      "Сапарова Айгерім Нұрланқызы",
+    );
+    limitsOk();
+  });
+
+  it("a restart while the name is asked: a new bot on the same Redis prefix and database takes the answer", async () => {
+    const prefix = `t${process.pid}_namerestart_${Date.now().toString(36)}:`;
+    const code = await invite({ org: true, orgRoles: ["SUPPLIER"] });
+    const first = await createHarness({ prisma: db.prisma, env: { REDIS_PREFIX: prefix } });
+    const second = await createHarness({ prisma: db.prisma, env: { REDIS_PREFIX: prefix } });
+    try {
+      await first.user(710031).send(`/start ${code}`);
+      await first.user(710031).press("lang:ru");
+      await first.close();
+      const u = second.user(710031);
+      expect(u.texts(await u.sendSticker())).toEqual(["Пожалуйста, отправьте ФИО текстом."]);
+      const saved = await u.send("Петров Пётр Петрович");
+      expect(u.texts(saved)[0]).toBe("Спасибо, Петров Пётр Петрович! Данные сохранены.");
+      expect((await db.prisma.user.findUniqueOrThrow({ where: { telegramId: 710031n } })).fullName).toBe(
+        "Петров Пётр Петрович",
+      );
+      expect(telegramLimitViolations([...first.calls, ...second.calls])).toEqual([]);
+    } finally {
+      const keys = await second.redis!.keys(`${prefix}*`);
+      if (keys.length) await second.redis!.del(...keys);
+      await second.close();
+    }
+  });
+});
+
 const u0 = (xs: string[]) => xs[0] ?? "";
 
 describe("npm run invite", () => {

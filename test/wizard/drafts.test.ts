@@ -5,6 +5,9 @@ import { cb, parseCb } from "../../bot/callbacks.ts";
 import type { Harness, TestUser } from "../helpers/bot.ts";
 import { telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
+import { loadDraft } from "../../conversations/wizard/repo.ts";
+import { previousDraft, toDomainDraft, validateDraft } from "../../conversations/wizard/validate.ts";
+import { updateDraft } from "../../prisma/store/applications.ts";
 import { decoded, draftOf, fillBase, PDF, pressVerb, selectAll, stepOf, wizardHarness } from "./helpers.ts";
 
 let db: TestDb;
@@ -179,6 +182,58 @@ describe("drafts", () => {
     );
   });
 
+  it("§3.7: an ownership form changed behind the wizard's back after «Сохранить» is refused by the domain", async () => {
+    const app = await draftOf(db.prisma, BIN);
+    const saved = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
+    expect((saved.progress as { locked?: { ownershipFormCode: string } }).locked?.ownershipFormCode).toBe(
+      saved.ownershipFormCode,
+    );
+    const other = await db.prisma.ownershipForm.findFirstOrThrow({
+      where: { code: { not: saved.ownershipFormCode ?? "" } },
+    });
+    // a forged write that got past the UI lock (the store's T2 write does not know about §3.7)
+    const forged = await updateDraft(
+      db.prisma,
+      app.id,
+      saved.version,
+      { ownershipFormCode: other.code },
+      { actorId: saved.authorId, now: new Date() },
+    );
+    expect(forged.ok).toBe(true);
+    const full = (await loadDraft(db.prisma, app.id))!;
+    const report = await validateDraft(db.prisma, full, new Date());
+    expect(report.errors).toContainEqual(expect.objectContaining({ code: "field_immutable", field: "A4" }));
+    // «Сохранить» in the bot lists it and keeps the draft as it was
+    const atSum = await db.prisma.application.update({
+      where: { id: app.id },
+      data: { progress: { ...(saved.progress as object), step: "SUM" }, version: { increment: 1 } },
+    });
+    await u.press(cb("ap.cont", [app.id], atSum.version));
+    const m = h.mark();
+    await pressVerb(u, "wz.sv");
+    expect(u.texts(h.since(m)).join("\n")).toContain("(Форма собственности СЗ): это поле нельзя изменить");
+    // «Отправить на подписание» is refused by the same check
+    const cur = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
+    const m2 = h.mark();
+    await u.press(cb("ap.send", [app.id], cur.version));
+    expect(u.texts(h.since(m2)).join("\n")).toContain("это поле нельзя изменить");
+    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("DRAFT");
+    // back to the saved form: saving works again
+    const back = await updateDraft(
+      db.prisma,
+      app.id,
+      cur.version,
+      { ownershipFormCode: saved.ownershipFormCode },
+      { actorId: saved.authorId, now: new Date() },
+    );
+    expect(back.ok).toBe(true);
+    expect(
+      (await validateDraft(db.prisma, (await loadDraft(db.prisma, app.id))!, new Date())).errors.map(
+        (e) => e.code,
+      ),
+    ).not.toContain("field_immutable");
+  });
+
   it("T20: «Внести изменение» on «Включен в БД» makes a new version in «Проект»; the old one stays", async () => {
     const app = await draftOf(db.prisma, BIN);
     const included = await db.prisma.application.update({
@@ -207,6 +262,14 @@ describe("drafts", () => {
     await pressVerb(u, "wz.own", "0");
     const changed = await db.prisma.application.findUniqueOrThrow({ where: { id: next.id } });
     expect(changed.ownershipFormCode).not.toBe(old.ownershipFormCode);
+    // the immutability check compares with the version the changes are made to (MAKE_CHANGES: A4 free)
+    const nextFull = (await loadDraft(db.prisma, next.id))!;
+    const previous = await previousDraft(db.prisma, nextFull, toDomainDraft(nextFull, new Set(), new Set()));
+    expect(previous?.ownershipFormCode).toBe(old.ownershipFormCode);
+    expect(previous?.identity?.bin).toBe(BIN);
+    expect((await validateDraft(db.prisma, nextFull, new Date())).errors.map((e) => e.code)).not.toContain(
+      "field_immutable",
+    );
     // a second «Внести изменение» on the old version is refused (an open version exists)
     await u.press(cb("ap.chg", [app.id], old.version));
     expect(u.texts().at(-1)).toContain("Внести изменение нельзя");

@@ -1,0 +1,332 @@
+// Two bot processes in webhook mode on one database (and one Redis prefix), the sandbox as Telegram, and a
+// stream of updates WITH duplicates that carries staff DECISIONS: the checker's «Подтвердить», the approver's
+// «Согласовать» and the reviewer's «Сформировать уведомление о включении», each posted to both instances (some
+// a third time, some again after they were handled), mixed with /start of other users, plus a genuine double
+// tap (a second press = a new update). Every decision is taken exactly once: one audit row, the status and
+// version moved once, each callback query answered once.
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decide } from "../../domain/stateMachine.ts";
+import type { Action } from "../../domain/types.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { applyTransition, createDraft } from "../../prisma/store/applications.ts";
+import { actorFor } from "../../prisma/store/users.ts";
+import { Sandbox, type TgMessage } from "../../sandbox/server.ts";
+import { createTestDb, redisPrefix, type TestDb } from "../helpers/db.ts";
+import {
+  type BotProcess,
+  freePort,
+  postUpdate,
+  StopWaiting,
+  startBotProcess,
+  startUpdate,
+  waitUntil,
+} from "./helpers.ts";
+
+const TOKEN = "5550002:AAwebhook-decisions-token-0123456789";
+const SECRET = "test_webhook_secret_decisions_0123";
+const PATH = "/telegram/hook";
+
+const STAFF = { reviewer: 100003, checker: 100004, approver: 100006 } as const;
+const ORGS = {
+  polyclinic: { bin: "100140001231", author: 100001, head: 100002 },
+  diagnostic: { bin: "150340003212", author: 100008, head: 100009 },
+  soleTrader: { bin: "850615400125", author: 100010, head: 100010 },
+} as const;
+
+async function uid(prisma: PrismaClient, telegramId: number): Promise<string> {
+  return (await prisma.user.findUniqueOrThrow({ where: { telegramId: BigInt(telegramId) } })).id;
+}
+
+/** One transition through the store, as the bot would take it (the test set-up only). */
+async function step(prisma: PrismaClient, appId: string, telegramId: number, action: Action, input = {}) {
+  const actor = await actorFor(prisma, await uid(prisma, telegramId), appId);
+  if (!actor) throw new Error(`no actor ${telegramId}`);
+  const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
+  const r = await applyTransition(prisma, {
+    applicationId: appId,
+    expectedVersion: app.version,
+    action,
+    actor,
+    input,
+    decide,
+    now: new Date(),
+    snapshotExtras: () => ({ formGenerated: true, draftComplete: true }),
+  });
+  if (!r.ok) throw new Error(`${action}: ${JSON.stringify(r)}`);
+}
+
+/** A new application of the organisation in Astana, signed by its head: «На рассмотрении». */
+async function underReview(prisma: PrismaClient, org: (typeof ORGS)[keyof typeof ORGS]): Promise<string> {
+  const o = await prisma.organisation.findUniqueOrThrow({ where: { bin: org.bin } });
+  const d = await createDraft(prisma, {
+    orgId: o.id,
+    authorId: await uid(prisma, org.author),
+    now: new Date(),
+    regionCode: "ASTANA",
+    asSupplier: true,
+    supplierSubtypes: [],
+  });
+  if (!d.ok) throw new Error(`createDraft: ${JSON.stringify(d)}`);
+  const sig = { sha256: "c".repeat(64), method: "test" };
+  await step(prisma, d.id, org.author, "SEND_TO_HEAD");
+  await step(prisma, d.id, org.head, "HEAD_SIGN_CONSENT", { confirmed: true, signature: sig });
+  await step(prisma, d.id, org.head, "HEAD_SUBMIT", { confirmed: true, signature: sig });
+  return d.id;
+}
+
+const packed = (uuid: string) => Buffer.from(uuid.replace(/-/g, ""), "hex").toString("base64url");
+
+describe.each([
+  { dedupe: "redis", withRedis: true },
+  { dedupe: "postgres", withRedis: false },
+])("webhook mode, two instances, staff decisions with duplicates ($dedupe)", ({ withRedis }) => {
+  let sandbox: Sandbox;
+  let db: TestDb;
+  let prefix: string;
+  const procs: BotProcess[] = [];
+  const ports: number[] = [];
+  const base = withRedis ? 930_000 : 940_000;
+  const streamUsers = Array.from({ length: 12 }, (_, i) => base + 100 + i);
+  const apps = { checked: "", approved: "", noticed: "" };
+  const versions: Record<string, number> = {};
+
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({
+      persons: [
+        // every demo person (staff, authors, heads, the manager): the pushes reach real chats
+        ...Array.from({ length: 10 }, (_, i) => ({
+          id: 100001 + i,
+          first_name: `Demo${i + 1}`,
+          language_code: "ru",
+        })),
+        ...streamUsers.map((id) => ({ id, first_name: `User${id}`, language_code: "ru" })),
+      ],
+    });
+    db = await createTestDb();
+    const p = db.prisma;
+    const checkerId = await uid(p, STAFF.checker);
+    // «Согласована. На проверке»: the checker is to confirm
+    apps.checked = await underReview(p, ORGS.polyclinic);
+    await step(p, apps.checked, STAFF.reviewer, "FORM_INCLUSION_NOTICE");
+    await step(p, apps.checked, STAFF.reviewer, "SEND_TO_CHECK", { checkerIds: [checkerId] });
+    // «Подтверждена. На согласовании»: the approver is to approve
+    apps.approved = await underReview(p, ORGS.diagnostic);
+    await step(p, apps.approved, STAFF.reviewer, "FORM_INCLUSION_NOTICE");
+    await step(p, apps.approved, STAFF.reviewer, "SEND_TO_CHECK", { checkerIds: [checkerId] });
+    await step(p, apps.approved, STAFF.checker, "CHECKER_CONFIRM");
+    // «На рассмотрении»: the reviewer is to form the inclusion notice
+    apps.noticed = await underReview(p, ORGS.soleTrader);
+    for (const id of Object.values(apps))
+      versions[id] = (await p.application.findUniqueOrThrow({ where: { id } })).version;
+    expect(
+      await Promise.all(
+        Object.values(apps).map(
+          async (id) => (await p.application.findUniqueOrThrow({ where: { id } })).status,
+        ),
+      ),
+    ).toEqual(["AGREED_CHECK", "CONFIRMED_APPROVAL", "UNDER_REVIEW"]);
+
+    prefix = redisPrefix("webhook-decisions");
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      ports.push(port);
+      procs.push(
+        startBotProcess({
+          BOT_TOKEN: TOKEN,
+          BOT_API_ROOT: sandbox.url,
+          WEBHOOK_URL: `https://bot.example.kz${PATH}`,
+          WEBHOOK_SECRET: SECRET,
+          PORT: String(port),
+          DATABASE_URL: db.url,
+          ...(withRedis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {}),
+          REDIS_PREFIX: prefix,
+          DEMO_DATA: "false",
+          LOG_LEVEL: "warn",
+          OUTBOX_POLL_MS: "300",
+          OUTBOX_GLOBAL_RATE: "1000",
+          OUTBOX_CHAT_RATE: "100",
+        }),
+      );
+    }
+    for (const [i, port] of ports.entries()) {
+      await waitUntil(
+        async () => {
+          if (procs[i]!.child.exitCode !== null)
+            throw new StopWaiting(`instance exited:\n${procs[i]!.output()}`);
+          return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+        },
+        90_000,
+        `instance ${i} ready`,
+      ).catch((e) => {
+        throw new Error(`${e.message}\n${procs[i]!.output()}`);
+      });
+    }
+  }, 150_000);
+
+  afterAll(async () => {
+    const codes = await Promise.all(procs.map((p) => p.stop()));
+    await sandbox?.close();
+    if (withRedis) {
+      const r = new Redis("redis://127.0.0.1:6379");
+      const keys = await r.keys(`${prefix}*`);
+      if (keys.length) await r.del(...keys);
+      r.disconnect();
+    }
+    await db?.drop();
+    expect(codes).toEqual([0, 0]);
+  }, 60_000);
+
+  /** The push (delivered by the instances' outbox workers) that carries the staff button for this app. */
+  const pushWith = (chatId: number, verb: string, appId: string) =>
+    sandbox.waitFor(() => {
+      const prefixData = `${verb}:~${packed(appId)}`;
+      return sandbox
+        .botMessages(chatId)
+        .filter((m) =>
+          ((m.reply_markup?.inline_keyboard ?? []) as { callback_data?: string }[][])
+            .flat()
+            .some((b) => b.callback_data?.startsWith(prefixData)),
+        )
+        .at(-1);
+    }, 30_000);
+
+  const dataOf = (m: TgMessage, verb: string) =>
+    ((m.reply_markup?.inline_keyboard ?? []) as { callback_data?: string }[][])
+      .flat()
+      .map((b) => b.callback_data ?? "")
+      .find((d) => d.startsWith(`${verb}:`))!;
+
+  /** A callback_query update as Telegram would send it (the query id registered in the sandbox). */
+  function pressUpdate(updateId: number, chatId: number, m: TgMessage, data: string) {
+    const queryId = sandbox.press(chatId, m.message_id, data);
+    return {
+      queryId,
+      update: {
+        update_id: updateId,
+        callback_query: {
+          id: queryId,
+          from: { id: chatId, is_bot: false, first_name: `Staff${chatId}`, language_code: "ru" },
+          message: m,
+          chat_instance: `ci${chatId}`,
+          data,
+        },
+      },
+    };
+  }
+
+  async function settle(): Promise<void> {
+    let last = -1;
+    let stableSince = Date.now();
+    await waitUntil(
+      () => {
+        const n = sandbox.calls.length;
+        if (n !== last) {
+          last = n;
+          stableSince = Date.now();
+        }
+        return Date.now() - stableSince > 2000;
+      },
+      60_000,
+      "the instances to go quiet",
+    );
+  }
+
+  it("takes each decision exactly once", async () => {
+    const checkerPush = await pushWith(STAFF.checker, "fs.cc", apps.checked);
+    const approverPush = await pushWith(STAFF.approver, "fs.aa", apps.approved);
+    const reviewerPush = await pushWith(STAFF.reviewer, "fs.in", apps.noticed);
+    let updateId = base * 10;
+    const decisions = [
+      pressUpdate(++updateId, STAFF.checker, checkerPush, dataOf(checkerPush, "fs.cc")),
+      pressUpdate(++updateId, STAFF.approver, approverPush, dataOf(approverPush, "fs.aa")),
+      pressUpdate(++updateId, STAFF.reviewer, reviewerPush, dataOf(reviewerPush, "fs.in")),
+    ];
+    // the checker tapped twice before the first tap was handled: a second query of the same button,
+    // a NEW update (not a duplicate); it is posted after the first one was handled
+    const tap = pressUpdate(base * 10 + 500, STAFF.checker, checkerPush, dataOf(checkerPush, "fs.cc"));
+
+    // The stream: /start of other users and the decisions; every update to both instances at once,
+    // every third a third time; the decisions sit in the middle of the stream.
+    const stream: { update_id: number }[] = [];
+    for (const [i, user] of streamUsers.entries()) {
+      stream.push(startUpdate(++updateId, user));
+      if (i === 4) stream.push(...decisions.map((d) => d.update));
+    }
+    const posts: Promise<number>[] = [];
+    for (const [i, u] of stream.entries()) {
+      const [first, second] = i % 2 ? [ports[1]!, ports[0]!] : [ports[0]!, ports[1]!];
+      posts.push(postUpdate(first, PATH, SECRET, u), postUpdate(second, PATH, SECRET, u));
+      if (i % 3 === 0) posts.push(postUpdate(ports[i % 2]!, PATH, SECRET, u));
+      if (i % 4 === 0) await new Promise((r) => setTimeout(r, 15));
+    }
+    const statuses = await Promise.all(posts);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    await settle();
+    // late retries of the decisions, after they were handled
+    for (const d of decisions) {
+      expect(await postUpdate(ports[1]!, PATH, SECRET, d.update)).toBe(200);
+      expect(await postUpdate(ports[0]!, PATH, SECRET, d.update)).toBe(200);
+    }
+    await settle();
+
+    // the checker's genuine double tap arrives late: a NEW update (another query) of the same button
+    expect(await postUpdate(ports[1]!, PATH, SECRET, tap.update)).toBe(200);
+    await settle();
+
+    const p = db.prisma;
+    const app = (id: string) => p.application.findUniqueOrThrow({ where: { id } });
+    const audit = (id: string, action: Action) =>
+      p.auditEvent.count({ where: { applicationId: id, action } });
+
+    // checker «Подтвердить»: once
+    expect((await app(apps.checked)).status).toBe("CONFIRMED_APPROVAL");
+    expect((await app(apps.checked)).version).toBe(versions[apps.checked]! + 1);
+    expect(await audit(apps.checked, "CHECKER_CONFIRM")).toBe(1);
+    // approver «Согласовать»: once
+    expect((await app(apps.approved)).status).toBe("INCLUDED");
+    expect((await app(apps.approved)).version).toBe(versions[apps.approved]! + 1);
+    expect(await audit(apps.approved, "APPROVER_APPROVE")).toBe(1);
+    // reviewer «Сформировать уведомление о включении»: once, one notice
+    expect((await app(apps.noticed)).status).toBe("UNDER_REVIEW");
+    expect((await app(apps.noticed)).version).toBe(versions[apps.noticed]! + 1);
+    expect(await audit(apps.noticed, "FORM_INCLUSION_NOTICE")).toBe(1);
+    expect(
+      await p.notice.count({ where: { applicationId: apps.noticed, kind: "INCLUSION", deletedAt: null } }),
+    ).toBe(1);
+
+    // every query was answered exactly once, successfully; nothing failed at the Bot API
+    const answers = (queryId: string) =>
+      sandbox.calls.filter(
+        (c) => c.method.toLowerCase() === "answercallbackquery" && c.params.callback_query_id === queryId,
+      );
+    for (const d of [...decisions, tap]) {
+      expect(answers(d.queryId).map((c) => c.ok)).toEqual([true]);
+    }
+    // the double tap was told the decision had been taken, and changed nothing
+    const tapAnswer = answers(tap.queryId)[0]!;
+    expect(String(tapAnswer.params.text ?? "")).toMatch(/Решение уже принято|Шешім .*қабылда|уже|decided/i);
+    const failed = sandbox.calls.filter((c) => !c.ok);
+    expect(failed.map((c) => `${c.method}: ${c.description}`)).toEqual([]);
+
+    // the next stage was told once: one outbox row per recipient and event
+    const outbox = await p.outbox.findMany({ where: { applicationId: { in: Object.values(apps) } } });
+    const keys = outbox.map((o) => `${o.eventKey}|${o.chatId}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const approverId = await uid(p, STAFF.approver);
+    expect(
+      outbox.filter(
+        (o) => o.applicationId === apps.checked && o.userId === approverId && o.kind === "approval_requested",
+      ),
+    ).toHaveLength(1);
+
+    // the /start users of the stream: each exactly once (one user row, the same calls as each other)
+    const created = await p.user.count({ where: { telegramId: { in: streamUsers.map(BigInt) } } });
+    expect(created).toBe(streamUsers.length);
+    const callsTo = (chatId: number) =>
+      sandbox.calls.filter((c) => c.ok && Number(c.params.chat_id) === chatId).map((c) => c.method);
+    const first = callsTo(streamUsers[0]!);
+    expect(first.length).toBeGreaterThan(0);
+    for (const u of streamUsers) expect(callsTo(u), `chat ${u}`).toEqual(first);
+  }, 150_000);
+});
