@@ -133,13 +133,14 @@ async function renderBody(prisma: PrismaClient, row: RenderableRow, p: Payload, 
   const status = (str(p.to) ?? str(p.toStatus) ?? str(p.status) ?? app.status) as Status | "DELETED";
 
   if (row.kind === "status_changed") {
-    lines.push(
-      t(`notify:supplier.${status}`, { defaultValue: "" }) ||
-        t("notify:supplier.other", { status: t(`notify:status.${status}`) }),
-    );
+    const label = t(`notify:status.${status}`);
+    const headline =
+      t(`notify:supplier.${status}`, { defaultValue: "" }) || t("notify:supplier.other", { status: label });
+    lines.push(headline);
     lines.push(t("notify:field.org", { value: escapeHtml(nameIn(lang, app.org)) }));
     if (app.region) lines.push(t("notify:field.region", { value: escapeHtml(nameIn(lang, app.region)) }));
-    lines.push(t("notify:field.status", { value: t(`notify:status.${status}`) }));
+    // the status once: as a field only when the headline does not already name it
+    if (!headline.includes(label)) lines.push(t("notify:field.status", { value: label }));
     lines.push(...(await negativeReasons(prisma, app.id, status, app.decisionKind, p, lang, t)));
     return lines.join("\n");
   }
