@@ -10,7 +10,7 @@ export interface SessionData {
   v: 1;
   /** Chosen language; mirrored in User.language. */
   lang?: Lang;
-  /** What the next free-text / file message answers, e.g. { kind: "head_reject_reason", id: "<appId>" }. */
+  /** Which step the next free message answers: { kind: "wizard", id: "<draftId>" } or the deadline calculator. Free-text reasons are conversations (conversations/prompts.ts). */
   awaiting?: { kind: string; id?: string; data?: Record<string, string | number | boolean> };
   /** Feature-specific scratch values (keep them small). */
   scratch?: Record<string, unknown>;
