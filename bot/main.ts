@@ -74,7 +74,7 @@ export async function main(opts: MainOptions = {}): Promise<void> {
   life.installSignalHandlers();
 
   try {
-    await start(config, argv, env, logger, life);
+    await start(config, argv, logger, life);
   } catch (e) {
     const message =
       e instanceof StartupError
@@ -99,7 +99,6 @@ export async function main(opts: MainOptions = {}): Promise<void> {
 async function start(
   config: AppConfig,
   argv: string[],
-  env: NodeJS.ProcessEnv,
   logger: Logger,
   life: Lifecycle,
 ): Promise<void> {
