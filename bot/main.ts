@@ -96,12 +96,7 @@ export async function main(opts: MainOptions = {}): Promise<void> {
   }
 }
 
-async function start(
-  config: AppConfig,
-  argv: string[],
-  logger: Logger,
-  life: Lifecycle,
-): Promise<void> {
+async function start(config: AppConfig, argv: string[], logger: Logger, life: Lifecycle): Promise<void> {
   logger.info({ mode: config.mode }, "starting");
 
   // 1. The sandbox first, so the bot's Bot API root can point at it.
