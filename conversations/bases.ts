@@ -3,6 +3,7 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import { escapeHtml } from "../bot/i18n.ts";
+import { pageWindow } from "../bot/paging.ts";
 import { receiveFile } from "../bot/services/files.ts";
 import type { AppContext } from "../bot/context.ts";
 import {
@@ -93,12 +94,11 @@ async function katoView(w: W, page: number): Promise<View> {
   const parentId = w.p.kato ?? null;
   const where = { parentId };
   const total = await prisma.katoObject.count({ where });
-  const pages = Math.max(1, Math.ceil(total / KATO_PAGE));
-  const pg = Math.min(Math.max(0, page), pages - 1);
+  const { page: pg, pages, skip } = pageWindow(total, page, KATO_PAGE);
   const rows = await prisma.katoObject.findMany({
     where,
     orderBy: [{ nameRu: "asc" }, { id: "asc" }],
-    skip: pg * KATO_PAGE,
+    skip,
     take: KATO_PAGE,
   });
   const kb = new InlineKeyboard();
@@ -133,9 +133,8 @@ export const steps: Partial<Record<Step, StepDef>> = {
   C_LIST: {
     render(w, page = 0) {
       // 8 bases a page keeps the text under 4096 characters and the keyboard small
-      const pages = Math.max(1, Math.ceil(w.app.bases.length / BASES_PAGE));
-      const pg = Math.min(Math.max(0, page), pages - 1);
-      const slice = w.app.bases.slice(pg * BASES_PAGE, pg * BASES_PAGE + BASES_PAGE);
+      const { page: pg, pages, skip } = pageWindow(w.app.bases.length, page, BASES_PAGE);
+      const slice = w.app.bases.slice(skip, skip + BASES_PAGE);
       const kb: InlineKeyboardButton[][] = slice.map((b) => [
         btn(t(w, "btn.edit_base", { n: b.position }), wcb(w, "be", b.position)),
         btn(t(w, "btn.remove_base", { n: b.position }), wcb(w, "bx", b.position)),

@@ -14,8 +14,9 @@
 // CLI: `tsx prisma/kato-import.ts [file.csv]` (DATABASE_URL).
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { runCli, withPrisma } from "./cli.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -206,27 +207,6 @@ export async function importKato(
   return result;
 }
 
-async function main() {
-  try {
-    await import("dotenv/config");
-  } catch {}
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("DATABASE_URL is not set");
-    process.exit(2);
-  }
-  const { createPrisma } = await import("./db.ts");
-  const { prisma, close } = createPrisma(url);
-  try {
-    await importKato(prisma, { file: process.argv[2], log: console.log });
-  } finally {
-    await close();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+runCli(import.meta.url, async (url) => {
+  await withPrisma(url, (prisma) => importKato(prisma, { file: process.argv[2], log: console.log }));
+});

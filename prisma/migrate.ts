@@ -21,6 +21,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import pg from "pg";
+import { runCli } from "./cli.ts";
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
 /** Prisma's own advisory lock key for migrations. */
@@ -304,15 +305,7 @@ async function createMigration(name: string, from: string, url: string) {
   console.log(`wrote ${dir}/migration.sql`);
 }
 
-async function main() {
-  try {
-    await import("dotenv/config");
-  } catch {}
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("DATABASE_URL is not set");
-    process.exit(2);
-  }
+runCli(import.meta.url, async (url) => {
   const arg = (flag: string) => {
     const i = process.argv.indexOf(flag);
     return i >= 0 ? process.argv[i + 1] : undefined;
@@ -333,11 +326,4 @@ async function main() {
       ? `${r.applied.length} migration(s) applied in ${r.ms} ms`
       : `database is up to date (${r.alreadyApplied.length} migration(s))`,
   );
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+});

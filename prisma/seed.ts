@@ -8,9 +8,10 @@
 //      `--kato-file <csv>` (DATABASE_URL).
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { isValidIinBin } from "../domain/iin.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { runCli, withPrisma } from "./cli.ts";
 import { DEMO_INVITES, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_REGISTRY_LICENCES } from "./data/demo.ts";
 import { importKato, type KatoImportResult } from "./kato-import.ts";
 
@@ -270,31 +271,10 @@ export async function seed(prisma: PrismaClient, opts: SeedOptions): Promise<See
   return { ms: Date.now() - t0, classifiersMs, kato, demoMs };
 }
 
-async function main() {
-  try {
-    await import("dotenv/config");
-  } catch {}
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("DATABASE_URL is not set");
-    process.exit(2);
-  }
+runCli(import.meta.url, async (url) => {
   const args = process.argv.slice(2);
   const fileArg = args.indexOf("--kato-file");
   const kato = args.includes("--no-kato") ? false : fileArg >= 0 ? { file: args[fileArg + 1] } : true;
-  const { createPrisma } = await import("./db.ts");
-  const { prisma, close } = createPrisma(url);
-  try {
-    const r = await seed(prisma, { demo: args.includes("--demo"), kato });
-    console.log(`seed done in ${r.ms} ms`);
-  } finally {
-    await close();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}
+  const r = await withPrisma(url, (prisma) => seed(prisma, { demo: args.includes("--demo"), kato }));
+  console.log(`seed done in ${r.ms} ms`);
+});

@@ -4,7 +4,7 @@
 // Every press and every answer re-checks role, status and version in the database.
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { TransitionInput } from "../../domain/contracts.ts";
-import { type DraftLicence, licenceNotices, type SubtypeRequirement } from "../../domain/rules.ts";
+import { licenceNotices } from "../../domain/rules.ts";
 import { decide } from "../../domain/stateMachine.ts";
 import { askText, definePrompt } from "../../conversations/prompts.ts";
 import { addGeneratedDocument, applyTransition, loadSnapshot } from "../../prisma/store/applications.ts";
@@ -14,11 +14,13 @@ import { cb, cbData, cbPattern } from "../callbacks.ts";
 import type { AppContext } from "../context.ts";
 import { escapeHtml } from "../i18n.ts";
 import { backToMenu, MENU } from "../keyboards.ts";
+import { fmtKzTime, nameIn } from "../outbox/format.ts";
 import { loadApplicationDocData, renderApplicationForm, renderConsent } from "../services/pdf.ts";
 import { storeBytes } from "../services/files.ts";
+import { draftLicence, requirementClassifiers } from "../services/licensing.ts";
 import { getSigner } from "../services/signer.ts";
 import type { Feature } from "./index.ts";
-import { formatDateTime, statusLabel } from "./status.ts";
+import { statusLabel } from "./status.ts";
 
 /** Callback verbs of the head screens (e.g. a notification button: `cb(HEAD_VERBS.open, [appId], version)`). */
 export const HEAD_VERBS = {
@@ -40,9 +42,6 @@ interface PendingSign {
   v: number;
   sha256: string;
 }
-
-const nameIn = (ctx: AppContext, o: { nameKk: string; nameRu: string }) =>
-  ctx.lang === "kk" ? o.nameKk : o.nameRu;
 
 async function headOrgIds(ctx: AppContext): Promise<string[]> {
   if (!ctx.user) return [];
@@ -76,9 +75,9 @@ async function showQueue(ctx: AppContext) {
     lines.push(
       ctx.t("head:queue_item", {
         n: i + 1,
-        org: escapeHtml(nameIn(ctx, a.org)),
-        region: escapeHtml(a.region ? nameIn(ctx, a.region) : "—"),
-        date: formatDateTime(a.statusChangedAt),
+        org: escapeHtml(nameIn(ctx.lang, a.org)),
+        region: escapeHtml(a.region ? nameIn(ctx.lang, a.region) : "—"),
+        date: fmtKzTime(a.statusChangedAt),
       }),
     );
     kb.text(ctx.t("head:open_n", { n: i + 1 }), cb(V.open, [a.id], a.version)).row();
@@ -128,7 +127,7 @@ async function alreadyDecided(ctx: AppContext, applicationId: string) {
     ctx.t("head:already_decided", {
       status: app ? statusLabel(ctx.t, app.status) : "—",
       who: escapeHtml(who?.fullName ?? "—"),
-      date: ev ? formatDateTime(ev.at) : "—",
+      date: ev ? fmtKzTime(ev.at) : "—",
     }),
     { parse_mode: "HTML", reply_markup: backToMenu(ctx.t) },
   );
@@ -146,12 +145,12 @@ async function openApplication(ctx: AppContext) {
     ctx.deps.prisma.applicationLicence.count({ where: { applicationId: app.id } }),
     ctx.deps.prisma.user.findUnique({ where: { id: app.authorId }, select: { fullName: true } }),
   ]);
-  const sub = new Map(subtypes.map((s) => [s.code, nameIn(ctx, s)]));
+  const sub = new Map(subtypes.map((s) => [s.code, nameIn(ctx.lang, s)]));
   const list = (xs: string[]) => escapeHtml(xs.map((x) => sub.get(x) ?? x).join("; ") || "—");
   const text = ctx.t("head:summary", {
-    org: escapeHtml(nameIn(ctx, app.org)),
+    org: escapeHtml(nameIn(ctx.lang, app.org)),
     bin: app.org.bin,
-    region: escapeHtml(app.region ? nameIn(ctx, app.region) : "—"),
+    region: escapeHtml(app.region ? nameIn(ctx.lang, app.region) : "—"),
     version: app.versionNo,
     author: escapeHtml(author?.fullName ?? "—"),
     supplier: app.asSupplier ? list(app.supplierSubtypes) : "—",
@@ -215,34 +214,14 @@ async function m4Messages(ctx: AppContext, applicationId: string): Promise<strin
     ctx.deps.prisma.careSubtypeRequirement.findMany(),
     ctx.deps.prisma.licenceCode.findMany(),
   ]);
-  const licences: DraftLicence[] = app.licences.map(({ licence: l }) => ({
-    number: l.number,
-    holderBin: l.holderBin,
-    issueDate: l.issueDate,
-    licensor: l.licensor,
-    activityCode: l.activityCode,
-    category: l.category,
-    type: l.type,
-    status: l.status,
-    fetchedAt: l.fetchedAt,
-    appendices: l.appendices,
-  }));
-  const licenceParents = Object.fromEntries(
-    codes.filter((c) => c.parentCode).map((c) => [c.code, c.parentCode!]),
-  );
-  const notices = licenceNotices(
-    { ...app, licences },
-    {
-      requirements: reqs.map((r) => ({ ...r, condition: r.condition as SubtypeRequirement["condition"] })),
-      licenceParents,
-    },
-  );
+  const licences = app.licences.map(({ licence }) => draftLicence(licence));
+  const notices = licenceNotices({ ...app, licences }, requirementClassifiers(reqs, codes));
   if (!notices.length) return [];
   const subtypes = await ctx.deps.prisma.careSubtype.findMany({
     where: { code: { in: notices.map((n) => n.subtype) } },
   });
-  const subName = new Map(subtypes.map((s) => [s.code, nameIn(ctx, s)]));
-  const codeName = new Map(codes.map((c) => [c.code, nameIn(ctx, c)]));
+  const subName = new Map(subtypes.map((s) => [s.code, nameIn(ctx.lang, s)]));
+  const codeName = new Map(codes.map((c) => [c.code, nameIn(ctx.lang, c)]));
   const label = (code: string) => (codeName.has(code) ? `${code} - ${codeName.get(code)}` : code);
   return notices.map((n) =>
     ctx.t("head:m4", {

@@ -9,9 +9,9 @@ import { cb, cbData, cbPattern } from "../callbacks.ts";
 import type { AppContext } from "../context.ts";
 import { escapeHtml } from "../i18n.ts";
 import { backToMenu, isSupplierAdmin, loadRoles, MENU } from "../keyboards.ts";
+import { fmtKzTime } from "../outbox/format.ts";
 import { getLicensingRegistry, processLicenceRequest, startLicenceRequest } from "../services/licensing.ts";
 import { renderAppendix } from "../services/pdf.ts";
-import { formatDateTime } from "./status.ts";
 import type { Feature } from "./index.ts";
 
 const V = { get: "lic.get", view: "lic.v", appendix: "lic.a", list: "lic.l" } as const;
@@ -59,7 +59,7 @@ async function showScreen(ctx: AppContext) {
       ctx.t("licences:last_request", {
         bin: latest.bin,
         status: ctx.t(`licences:request_status.${latest.status}`),
-        date: formatDateTime(latest.requestedAt),
+        date: fmtKzTime(latest.requestedAt),
       }),
     );
   } else lines.push(ctx.t("licences:no_requests"));
@@ -172,13 +172,13 @@ async function viewLicence(ctx: AppContext) {
     ctx.t("licences:view", {
       number: escapeHtml(licence.number),
       activity: escapeHtml(`${licence.activityCode} – ${codeName.get(licence.activityCode) ?? ""}`),
-      issued: formatDateTime(licence.issueDate).slice(0, 10),
+      issued: fmtKzTime(licence.issueDate).slice(0, 10),
       licensor: escapeHtml(licence.licensor || "—"),
       holder: licence.holderBin,
       category: escapeHtml(licence.category),
       type: escapeHtml(licence.type),
       status: escapeHtml(licence.status),
-      fetched: formatDateTime(licence.fetchedAt),
+      fetched: fmtKzTime(licence.fetchedAt),
     }),
   ];
   lines.push(licence.appendices.length ? ctx.t("licences:appendices") : ctx.t("licences:no_appendices"));

@@ -4,8 +4,10 @@ import { Composer, InlineKeyboard } from "grammy";
 import { STATUSES, type Status } from "../../domain/types.ts";
 import { cb, cbData, cbPattern } from "../callbacks.ts";
 import type { AppContext } from "../context.ts";
-import { escapeHtml, type Lang, type Translate } from "../i18n.ts";
+import { escapeHtml, type Translate } from "../i18n.ts";
 import { backToMenu, loadRoles, MENU } from "../keyboards.ts";
+import { fmtKzTime, nameIn } from "../outbox/format.ts";
+import { pageWindow } from "../paging.ts";
 import type { Feature } from "./index.ts";
 
 export const PAGE_SIZE = 5;
@@ -13,18 +15,9 @@ export const PAGE_SIZE = 5;
 export const STATUS_VERBS = { list: "st.l", view: "st.v", versions: "st.ver" } as const;
 const V = STATUS_VERBS;
 
-/** «dd.mm.yyyy hh:mm», Kazakhstan time (UTC+5). */
-export function formatDateTime(d: Date): string {
-  const k = new Date(d.getTime() + 5 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(k.getUTCDate())}.${p(k.getUTCMonth() + 1)}.${k.getUTCFullYear()} ${p(k.getUTCHours())}:${p(k.getUTCMinutes())}`;
-}
-
 /** The kk/ru label of any of the 11 statuses. */
 export const statusLabel = (t: Translate, s: Status | string) =>
   (STATUSES as readonly string[]).includes(s) ? t(`status:labels.${s}`) : s;
-
-const nameIn = (lang: Lang, o: { nameKk: string; nameRu: string }) => (lang === "kk" ? o.nameKk : o.nameRu);
 
 function clip(text: string, max = 4000): string {
   if (text.length <= max) return text;
@@ -53,19 +46,18 @@ async function showList(ctx: AppContext, page: number, edit: boolean) {
     await send(ctx.t("status:empty"), backToMenu(ctx.t));
     return;
   }
-  const pages = Math.ceil(total / PAGE_SIZE);
-  const p = Math.min(Math.max(page, 0), pages - 1);
+  const { page: p, pages, skip } = pageWindow(total, page, PAGE_SIZE);
   const apps = await ctx.deps.prisma.application.findMany({
     where,
     orderBy: [{ statusChangedAt: "desc" }, { id: "asc" }],
-    skip: p * PAGE_SIZE,
+    skip,
     take: PAGE_SIZE,
     include: { region: true, org: { select: { nameKk: true, nameRu: true } } },
   });
   const lines = [ctx.t("status:list_title", { count: total }), ctx.t("status:page", { page: p + 1, pages })];
   const kb = new InlineKeyboard();
   apps.forEach((a, i) => {
-    const n = p * PAGE_SIZE + i + 1;
+    const n = skip + i + 1;
     lines.push(
       ctx.t("status:list_item", {
         n,
@@ -73,7 +65,7 @@ async function showList(ctx: AppContext, page: number, edit: boolean) {
         region: escapeHtml(a.region ? nameIn(ctx.lang, a.region) : "—"),
         version: a.versionNo,
         status: statusLabel(ctx.t, a.status),
-        date: formatDateTime(a.statusChangedAt),
+        date: fmtKzTime(a.statusChangedAt),
       }),
     );
     kb.text(ctx.t("status:open_n", { n }), cb(V.view, [a.id])).row();
@@ -139,8 +131,8 @@ async function showDetail(ctx: AppContext, id: string | undefined) {
       region: escapeHtml(app.region ? nameIn(ctx.lang, app.region) : "—"),
       version: app.versionNo,
       status: statusLabel(ctx.t, app.status),
-      date: formatDateTime(app.statusChangedAt),
-      created: formatDateTime(app.createdAt),
+      date: fmtKzTime(app.statusChangedAt),
+      created: fmtKzTime(app.createdAt),
     }),
   ];
   if (app.headRejectReason && app.status === "DRAFT") {
@@ -151,7 +143,7 @@ async function showDetail(ctx: AppContext, id: string | undefined) {
   for (const e of [...events].reverse()) {
     const parts = [
       ctx.t("status:event", {
-        date: formatDateTime(e.at),
+        date: fmtKzTime(e.at),
         who: escapeHtml(e.actorId ? (actors.get(e.actorId) ?? "—") : ctx.t("status:system")),
         action: escapeHtml(ctx.t(`status:actions.${e.action}`, { defaultValue: e.action })),
       }),
@@ -201,7 +193,7 @@ async function showVersions(ctx: AppContext, id: string | undefined) {
       ctx.t("status:version_item", {
         version: v.versionNo,
         status: statusLabel(ctx.t, v.status),
-        date: formatDateTime(v.statusChangedAt),
+        date: fmtKzTime(v.statusChangedAt),
       }),
     );
     kb.text(ctx.t("status:open_version", { version: v.versionNo }), cb(V.view, [v.id])).row();

@@ -11,7 +11,7 @@ import { offerQuestionnaire } from "../features/licensing.ts";
 import { actionsKeyboard, V } from "../features/staff/keyboards.ts";
 import { actionsFor, loadSnapshot, rolesFor } from "../features/staff/snapshot.ts";
 import { clip, fmtKzTime, nameIn } from "./format.ts";
-import { stageState } from "./stage.ts";
+import { STAFF_KINDS, stageState } from "./stage.ts";
 
 export interface RenderableRow {
   id?: bigint;
@@ -30,16 +30,6 @@ export interface Rendered {
   text: string;
   reply_markup?: InlineKeyboardMarkup;
 }
-
-/** Staff kinds: messages that carry decision buttons and are edited when their step is decided. */
-export const STAFF_KINDS = new Set([
-  "new_for_review",
-  "returned_for_review",
-  "check_requested",
-  "approval_requested",
-  "reminder",
-  "escalation",
-]);
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() ? v : undefined);

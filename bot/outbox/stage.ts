@@ -4,9 +4,8 @@
 import type { Status } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 
-/** Kinds whose messages carry buttons and are edited when their step is decided. */
-export const STAGE_KINDS = new Set([
-  "head_approval_requested",
+/** Staff kinds: messages that carry decision buttons and are edited when their step is decided. */
+export const STAFF_KINDS: ReadonlySet<string> = new Set([
   "new_for_review",
   "returned_for_review",
   "check_requested",
@@ -14,6 +13,9 @@ export const STAGE_KINDS = new Set([
   "reminder",
   "escalation",
 ]);
+
+/** Kinds whose messages carry buttons and are edited when their step is decided: the head's and the staff's. */
+export const STAGE_KINDS: ReadonlySet<string> = new Set(["head_approval_requested", ...STAFF_KINDS]);
 
 /** Fallback when a payload has no stageStatus. */
 const LIVE_BY_KIND: Record<string, readonly Status[]> = {

@@ -10,8 +10,55 @@ import {
   completeLicenceRequest,
   type LicenceData,
 } from "../../domain/licences.ts";
+import type { Classifiers, DraftLicence } from "../../domain/rules.ts";
 import type { DomainError } from "../../domain/types.ts";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type {
+  CareSubtypeRequirement,
+  Licence,
+  LicenceAppendix,
+  PrismaClient,
+} from "../../generated/prisma/client.ts";
+
+/** A stored licence (Licence + LicenceAppendix rows) as the domain's rules see it (D1 of the draft, M4 notices). */
+export function draftLicence(l: Licence & { appendices: readonly LicenceAppendix[] }): DraftLicence {
+  return {
+    id: l.id,
+    number: l.number,
+    holderBin: l.holderBin,
+    issueDate: l.issueDate,
+    licensor: l.licensor,
+    activityCode: l.activityCode,
+    category: l.category,
+    type: l.type,
+    status: l.status,
+    fetchedAt: l.fetchedAt,
+    appendices: l.appendices.map((a) => ({
+      number: a.number,
+      licenceSubtypes: a.licenceSubtypes,
+      careSubtypes: a.careSubtypes,
+      addresses: a.addresses,
+    })),
+  };
+}
+
+/** The licence requirements R1–R3 and the licence subcode → activity type map, from their classifier rows. */
+export function requirementClassifiers(
+  requirements: readonly Omit<CareSubtypeRequirement, "id">[],
+  codes: readonly { code: string; parentCode: string | null }[],
+): Required<Pick<Classifiers, "requirements" | "licenceParents">> {
+  const licenceParents: Record<string, string> = {};
+  for (const c of codes) if (c.parentCode) licenceParents[c.code] = c.parentCode;
+  return {
+    requirements: requirements.map((r) => ({
+      subtypeCode: r.subtypeCode,
+      asStatus: r.asStatus,
+      licenceCode: r.licenceCode,
+      condition: r.condition === "PHARMACY" ? "PHARMACY" : null,
+      ruleId: r.ruleId,
+    })),
+    licenceParents,
+  };
+}
 
 export interface LicensingRegistry {
   /** All licences the registry holds for this IIN/BIN. Throws when the registry cannot be reached. */

@@ -9,6 +9,7 @@ import type { InlineKeyboardButton } from "grammy/types";
 import { cb } from "../../bot/callbacks.ts";
 import type { AppContext } from "../../bot/context.ts";
 import { escapeHtml } from "../../bot/i18n.ts";
+import { pageWindow } from "../../bot/paging.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import {
   type BaseInput,
@@ -190,16 +191,15 @@ export function multiSelect(
   w: W,
   o: { scope: string; header: string; items: MultiItem[]; selected: ReadonlySet<string>; page: number },
 ): View {
-  const pages = Math.max(1, Math.ceil(o.items.length / PAGE));
-  const page = Math.min(Math.max(0, o.page), pages - 1);
-  const slice = o.items.slice(page * PAGE, page * PAGE + PAGE);
+  const { page, pages, skip } = pageWindow(o.items.length, o.page, PAGE);
+  const slice = o.items.slice(skip, skip + PAGE);
   const lines = slice.map((it, i) => {
-    const n = page * PAGE + i + 1;
+    const n = skip + i + 1;
     return `${o.selected.has(it.code) ? "✅" : "▫️"} ${n}. ${escapeHtml(it.name)}`;
   });
   const kb = new InlineKeyboard();
   slice.forEach((it, i) => {
-    const idx = page * PAGE + i;
+    const idx = skip + i;
     const short = it.name.length > 48 ? `${it.name.slice(0, 47)}…` : it.name;
     kb.text(`${o.selected.has(it.code) ? "✅" : "▫️"} ${idx + 1}. ${short}`, wcb(w, "tg", o.scope, idx)).row();
   });

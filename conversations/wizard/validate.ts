@@ -2,6 +2,7 @@
 // Errors come back as codes; errorLines() turns them into the user's language with the section to fix.
 import type { AppContext } from "../../bot/context.ts";
 import { escapeHtml } from "../../bot/i18n.ts";
+import { draftLicence, requirementClassifiers } from "../../bot/services/licensing.ts";
 import {
   type DraftApplication,
   type SaveContext,
@@ -39,24 +40,7 @@ export function toDomainDraft(
     })),
     registrationFileIds: app.documents.filter((d) => d.kind === "REGISTRATION").map((d) => d.fileId),
     powerOfAttorneyFileIds: app.documents.filter((d) => d.kind === "POWER_OF_ATTORNEY").map((d) => d.fileId),
-    licences: app.licences.map(({ licence: l }) => ({
-      id: l.id,
-      number: l.number,
-      holderBin: l.holderBin,
-      issueDate: l.issueDate,
-      licensor: l.licensor,
-      activityCode: l.activityCode,
-      category: l.category,
-      type: l.type,
-      status: l.status,
-      fetchedAt: l.fetchedAt,
-      appendices: l.appendices.map((a) => ({
-        number: a.number,
-        licenceSubtypes: a.licenceSubtypes,
-        careSubtypes: a.careSubtypes,
-        addresses: a.addresses,
-      })),
-    })),
+    licences: app.licences.map(({ licence }) => draftLicence(licence)),
   };
 }
 
@@ -142,18 +126,9 @@ export async function validateDraft(
     new Set(katos.filter((k) => k.isLeaf).map((k) => k.code)),
     new Set(katos.map((k) => k.code)),
   );
-  const licenceParents: Record<string, string> = {};
-  for (const c of codes) if (c.parentCode) licenceParents[c.code] = c.parentCode;
   const ctx: SaveContext = {
     subtypes,
-    requirements: requirements.map((r) => ({
-      subtypeCode: r.subtypeCode,
-      asStatus: r.asStatus,
-      licenceCode: r.licenceCode,
-      condition: r.condition === "PHARMACY" ? "PHARMACY" : null,
-      ruleId: r.ruleId,
-    })),
-    licenceParents,
+    ...requirementClassifiers(requirements, codes),
     ownershipForms: forms.map((f) => f.code),
     regions: regions.map((r) => r.code),
     now,

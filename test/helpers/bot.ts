@@ -4,6 +4,7 @@ import type { Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { Redis } from "ioredis";
 import pino from "pino";
+import { expect } from "vitest";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { type AppConfig, loadConfig } from "../../bot/config.ts";
 import type { AppContext } from "../../bot/context.ts";
@@ -431,4 +432,18 @@ export function htmlProblems(text: string): string[] {
   }
   if (stack.length) problems.push(`unclosed <${stack.join(">, <")}>`);
   return problems;
+}
+
+/**
+ * The end of a bot test file (afterAll): no Telegram limit violated by what the harnesses sent, the harnesses
+ * closed, the test database dropped. Harnesses that never opened are skipped.
+ */
+export async function endBotTest(
+  harnesses: readonly (Harness | undefined)[],
+  db: { drop(): Promise<void> } | undefined,
+): Promise<void> {
+  const opened = harnesses.filter((x): x is Harness => x !== undefined);
+  if (opened.length) expect(telegramLimitViolations(opened.flatMap((x) => x.calls))).toEqual([]);
+  for (const x of opened) await x.close();
+  await db?.drop();
 }

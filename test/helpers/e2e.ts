@@ -1,11 +1,15 @@
-// Shared steps of the end-to-end journeys (test/e2e/**): a harness whose file downloads come from the fake
-// Bot API, pressing buttons by their verb (as a user would press the button they see), walking the whole
-// application wizard, delivering the outbox through the same recording API, switching a user's language.
-// A minimal copy of the steps of test/wizard/helpers.ts (test files are not imported from one another).
+// Shared steps of the bot tests (test/e2e/**, test/wizard/**, test/staff/**, test/outbox/**, test/webhook/**):
+// the demo people, a harness whose file downloads come from the fake Bot API, pressing buttons by their verb
+// (as a user would press the button they see), walking the application wizard, bringing an application to
+// «На рассмотрении» through the store, delivering the outbox through the same recording API.
 import { expect } from "vitest";
 import { parseCb } from "../../bot/callbacks.ts";
 import { deliverOnce } from "../../bot/outbox/worker.ts";
+import { decide } from "../../domain/stateMachine.ts";
+import type { Action } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { applyTransition, createDraft } from "../../prisma/store/applications.ts";
+import { actorFor } from "../../prisma/store/users.ts";
 import { type ApiCall, createHarness, type Harness, type TestUser } from "./bot.ts";
 
 export type Lang = "kk" | "ru";
@@ -29,16 +33,24 @@ export const PDF = (label = "x") =>
   Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
 
 /** A harness whose file downloads are served from the fake Bot API's files (deps.services.download). */
-export async function e2eHarness(prisma: PrismaClient, env: Record<string, string> = {}): Promise<Harness> {
+export async function fileHarness(
+  prisma: PrismaClient,
+  env: Record<string, string> = {},
+  now?: () => Date,
+): Promise<Harness> {
   const holder: { h?: Harness } = {};
   const download = async (url: string) => {
     const m = url.match(/\/file\/bot[^/]+\/(.+)$/);
     const entry = m ? [...(holder.h?.files.values() ?? [])].find((f) => f.path === m[1]) : undefined;
     return entry ? new Response(new Uint8Array(entry.bytes)) : new Response("Not Found", { status: 404 });
   };
-  holder.h = await createHarness({ prisma, env: { ...FAST_OUTBOX, ...env }, services: { download } });
+  holder.h = await createHarness({ prisma, env, now, services: { download } });
   return holder.h;
 }
+
+/** fileHarness with fast outbox pacing (the end-to-end journeys deliver the outbox). */
+export const e2eHarness = (prisma: PrismaClient, env: Record<string, string> = {}): Promise<Harness> =>
+  fileHarness(prisma, { ...FAST_OUTBOX, ...env });
 
 /** The buttons of the user's last message with a keyboard, decoded. */
 export function decoded(u: TestUser) {
@@ -86,9 +98,9 @@ export async function setLanguage(u: TestUser, lang: Lang): Promise<void> {
 }
 
 /** Deliver every pending outbox row through the harness's (recording) Bot API. */
-export async function deliverAll(h: Harness): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const s = await deliverOnce(h.deps, h.bot.api, { workerId: "e2e", maxChatWaitMs: 0 });
+export async function deliverAll(h: Harness, workerId = "e2e", rounds = 100): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    const s = await deliverOnce(h.deps, h.bot.api, { workerId, maxChatWaitMs: 0 });
     const pending = await h.deps.prisma.outbox.count({ where: { status: "PENDING" } });
     if (s.claimed === 0 && pending === 0) return;
     if (s.claimed === 0) await new Promise((r) => setTimeout(r, 20));
@@ -110,13 +122,13 @@ export async function stepOf(prisma: PrismaClient, id: string): Promise<string> 
 }
 
 /** Walk the KATO tree: always the first entry, until a leaf is chosen (the step moves on). */
-async function pickKatoLeaf(prisma: PrismaClient, u: TestUser, appId: string) {
+export async function pickKatoLeaf(prisma: PrismaClient, u: TestUser, appId: string) {
   for (let i = 0; i < 8 && (await stepOf(prisma, appId)) === "C_KATO"; i++) await pressVerb(u, "wz.kt");
   expect(await stepOf(prisma, appId)).toBe("C_SES");
 }
 
-/** Fill one production base: coordinates, KATO leaf, SES file, every subtype. */
-async function fillBase(prisma: PrismaClient, u: TestUser, appId: string, n: number) {
+/** Fill one production base from its C_COORD step to the list: coordinates, KATO leaf, SES file, every subtype. */
+export async function fillBase(prisma: PrismaClient, u: TestUser, appId: string, n: number) {
   await pressVerb(u, "wz.be", String(n));
   expect(await stepOf(prisma, appId)).toBe("C_COORD");
   await u.send("51.1694, 71.4491");
@@ -130,7 +142,7 @@ async function fillBase(prisma: PrismaClient, u: TestUser, appId: string, n: num
 }
 
 /** Select every offered subtype of the current multi-select (all pages), then «Готово». */
-async function selectAll(u: TestUser, scope: string) {
+export async function selectAll(u: TestUser, scope: string) {
   for (let guard = 0; guard < 30; guard++) {
     const b = decoded(u).find((x) => x.cb.verb === "wz.tg" && !x.text.startsWith("✅"));
     if (b) {
@@ -195,3 +207,61 @@ export async function userIdOf(prisma: PrismaClient, telegramId: number): Promis
 
 /** The packed form of a UUID inside callback data (bot/callbacks.ts). */
 export const packedUuid = (uuid: string) => Buffer.from(uuid.replace(/-/g, ""), "hex").toString("base64url");
+
+/** One transition through the store, as the bot would take it (test set-up only). */
+export async function step(
+  prisma: PrismaClient,
+  appId: string,
+  telegramId: number,
+  action: Action,
+  input = {},
+  now = new Date(),
+) {
+  const uid = await userIdOf(prisma, telegramId);
+  const actor = await actorFor(prisma, uid, appId);
+  if (!actor) throw new Error(`no actor ${telegramId}`);
+  const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
+  const r = await applyTransition(prisma, {
+    applicationId: appId,
+    expectedVersion: app.version,
+    action,
+    actor,
+    input,
+    decide,
+    now,
+    snapshotExtras: () => ({ formGenerated: true, draftComplete: true }),
+  });
+  if (!r.ok) throw new Error(`${action}: ${JSON.stringify(r)}`);
+  return r;
+}
+
+/** A new application of the organisation (by default the demo polyclinic, Astana), sent by its head: «На рассмотрении». */
+export async function applicationUnderReview(
+  prisma: PrismaClient,
+  regionCode = "ASTANA",
+  bin: string = POLYCLINIC_BIN,
+  author: number = PEOPLE.supplier,
+  head: number = PEOPLE.head,
+): Promise<string> {
+  const org = await prisma.organisation.findUniqueOrThrow({ where: { bin } });
+  // one open application per organisation and region (DECISIONS 8): close earlier ones of the test file
+  await prisma.application.updateMany({
+    where: { orgId: org.id, regionCode, status: { notIn: ["INCLUDED", "REJECTED", "EXCLUDED", "CHANGED"] } },
+    data: { status: "CHANGED" },
+  });
+  const authorId = await userIdOf(prisma, author);
+  const d = await createDraft(prisma, {
+    orgId: org.id,
+    authorId,
+    now: new Date(),
+    regionCode,
+    asSupplier: true,
+    supplierSubtypes: [],
+  });
+  if (!d.ok) throw new Error(`createDraft: ${JSON.stringify(d)}`);
+  const sig = { sha256: "a".repeat(64), method: "test" };
+  await step(prisma, d.id, author, "SEND_TO_HEAD");
+  await step(prisma, d.id, head, "HEAD_SIGN_CONSENT", { confirmed: true, signature: sig });
+  await step(prisma, d.id, head, "HEAD_SUBMIT", { confirmed: true, signature: sig });
+  return d.id;
+}

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addWorkingDays } from "../../domain/calendar.ts";
 import { runReminders } from "../../bot/outbox/reminders.ts";
-import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
+import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { applicationUnderReview, DEMO, drain, FAST_OUTBOX } from "../staff/setup.ts";
 
@@ -13,11 +13,7 @@ beforeAll(async () => {
   db = await createTestDb();
   h = await createHarness({ prisma: db.prisma, env: FAST_OUTBOX });
 });
-afterAll(async () => {
-  if (h) expect(telegramLimitViolations(h.calls)).toEqual([]);
-  await h?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h], db));
 
 describe("reminders", () => {
   it("reminds the reviewers after reminderDays working days and escalates to the managers after escalationDays, once", async () => {

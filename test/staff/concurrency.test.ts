@@ -1,7 +1,7 @@
 // Two staff members pressing at the same moment, and forged / unauthorised presses.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb } from "../../bot/callbacks.ts";
-import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
+import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import {
   applicationUnderReview,
@@ -14,6 +14,7 @@ import {
   sendToCheckers,
   status,
   userId,
+  addAstanaApprover,
 } from "./setup.ts";
 
 let db: TestDb;
@@ -25,17 +26,9 @@ beforeAll(async () => {
   db = await createTestDb();
   h = await createHarness({ prisma: db.prisma, env: FAST_OUTBOX });
   h2 = await createHarness({ prisma: db.prisma, env: FAST_OUTBOX });
-  const u = await db.prisma.user.create({
-    data: { telegramId: BigInt(APPROVER2), fullName: "Қайрат Сәрсенов", language: "ru" },
-  });
-  await db.prisma.staffMembership.create({ data: { userId: u.id, branchId: "BR-ASTANA", role: "APPROVER" } });
+  await addAstanaApprover(db.prisma, APPROVER2);
 });
-afterAll(async () => {
-  if (h) expect(telegramLimitViolations([...h.calls, ...h2.calls])).toEqual([]);
-  await h?.close();
-  await h2?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h, h2], db));
 
 const answers = (hs: Harness) =>
   hs.calls.filter((c) => c.method === "answerCallbackQuery").map((c) => String(c.payload.text ?? ""));

@@ -1,6 +1,6 @@
 // End to end through the real bot: reviewer → checker → approver by button presses.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
+import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { cb } from "../../bot/callbacks.ts";
 import {
@@ -25,11 +25,7 @@ beforeAll(async () => {
   db = await createTestDb();
   h = await createHarness({ prisma: db.prisma, env: FAST_OUTBOX });
 });
-afterAll(async () => {
-  if (h) expect(telegramLimitViolations(h.calls)).toEqual([]);
-  await h?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h], db));
 
 describe("staff flows", () => {
   it("includes an application: reviewer forms the inclusion notice, picks a checker, checker confirms, approver approves", async () => {

@@ -3,7 +3,7 @@
 // it, a decision taken meanwhile wins ("already decided by NAME at TIME"), and a restart resumes the prompt.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb } from "../../bot/callbacks.ts";
-import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
+import { createHarness, type Harness, telegramLimitViolations, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import {
   applicationUnderReview,
@@ -13,6 +13,7 @@ import {
   pressVerb,
   sendToCheckers,
   status,
+  addAstanaApprover,
 } from "./setup.ts";
 
 let db: TestDb;
@@ -22,16 +23,9 @@ const APPROVER2 = 100098;
 beforeAll(async () => {
   db = await createTestDb();
   h = await createHarness({ prisma: db.prisma, env: FAST_OUTBOX });
-  const u = await db.prisma.user.create({
-    data: { telegramId: BigInt(APPROVER2), fullName: "Қайрат Сәрсенов", language: "ru" },
-  });
-  await db.prisma.staffMembership.create({ data: { userId: u.id, branchId: "BR-ASTANA", role: "APPROVER" } });
+  await addAstanaApprover(db.prisma, APPROVER2);
 });
-afterAll(async () => {
-  if (h) expect(telegramLimitViolations(h.calls)).toEqual([]);
-  await h?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h], db));
 
 /** An application «На проверке» with DEMO.checker as its only checker (outbox drained). */
 async function atChecker(hs: Harness = h): Promise<string> {

@@ -1,7 +1,7 @@
 // Queues per role (oldest first, working-day age, pages) and the audit view.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb } from "../../bot/callbacks.ts";
-import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
+import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { applicationUnderReview, DEMO, drain, FAST_OUTBOX, pressVerb, sendToCheckers } from "./setup.ts";
 
@@ -33,11 +33,7 @@ beforeAll(async () => {
   }
   await drain(h);
 });
-afterAll(async () => {
-  if (h) expect(telegramLimitViolations(h.calls)).toEqual([]);
-  await h?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h], db));
 
 describe("queue", () => {
   it("shows the reviewer's queue oldest first with the working-day age, in pages", async () => {

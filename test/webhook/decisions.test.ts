@@ -4,22 +4,18 @@
 // a third time, some again after they were handled), mixed with /start of other users, plus a genuine double
 // tap (a second press = a new update). Every decision is taken exactly once: one audit row, the status and
 // version moved once, each callback query answered once.
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decide } from "../../domain/stateMachine.ts";
 import type { Action } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { applyTransition, createDraft } from "../../prisma/store/applications.ts";
-import { actorFor } from "../../prisma/store/users.ts";
 import { Sandbox, type TgMessage } from "../../sandbox/server.ts";
 import { createTestDb, redisPrefix, type TestDb } from "../helpers/db.ts";
+import { applicationUnderReview, packedUuid, step, userIdOf } from "../helpers/e2e.ts";
 import {
   type BotProcess,
-  freePort,
   postUpdate,
-  StopWaiting,
-  startBotProcess,
   startUpdate,
+  startWebhookInstances,
+  stopWebhookInstances,
   waitUntil,
 } from "./helpers.ts";
 
@@ -34,48 +30,9 @@ const ORGS = {
   soleTrader: { bin: "850615400125", author: 100010, head: 100010 },
 } as const;
 
-async function uid(prisma: PrismaClient, telegramId: number): Promise<string> {
-  return (await prisma.user.findUniqueOrThrow({ where: { telegramId: BigInt(telegramId) } })).id;
-}
-
-/** One transition through the store, as the bot would take it (the test set-up only). */
-async function step(prisma: PrismaClient, appId: string, telegramId: number, action: Action, input = {}) {
-  const actor = await actorFor(prisma, await uid(prisma, telegramId), appId);
-  if (!actor) throw new Error(`no actor ${telegramId}`);
-  const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
-  const r = await applyTransition(prisma, {
-    applicationId: appId,
-    expectedVersion: app.version,
-    action,
-    actor,
-    input,
-    decide,
-    now: new Date(),
-    snapshotExtras: () => ({ formGenerated: true, draftComplete: true }),
-  });
-  if (!r.ok) throw new Error(`${action}: ${JSON.stringify(r)}`);
-}
-
 /** A new application of the organisation in Astana, signed by its head: «На рассмотрении». */
-async function underReview(prisma: PrismaClient, org: (typeof ORGS)[keyof typeof ORGS]): Promise<string> {
-  const o = await prisma.organisation.findUniqueOrThrow({ where: { bin: org.bin } });
-  const d = await createDraft(prisma, {
-    orgId: o.id,
-    authorId: await uid(prisma, org.author),
-    now: new Date(),
-    regionCode: "ASTANA",
-    asSupplier: true,
-    supplierSubtypes: [],
-  });
-  if (!d.ok) throw new Error(`createDraft: ${JSON.stringify(d)}`);
-  const sig = { sha256: "c".repeat(64), method: "test" };
-  await step(prisma, d.id, org.author, "SEND_TO_HEAD");
-  await step(prisma, d.id, org.head, "HEAD_SIGN_CONSENT", { confirmed: true, signature: sig });
-  await step(prisma, d.id, org.head, "HEAD_SUBMIT", { confirmed: true, signature: sig });
-  return d.id;
-}
-
-const packed = (uuid: string) => Buffer.from(uuid.replace(/-/g, ""), "hex").toString("base64url");
+const underReview = (prisma: PrismaClient, org: (typeof ORGS)[keyof typeof ORGS]) =>
+  applicationUnderReview(prisma, "ASTANA", org.bin, org.author, org.head);
 
 describe.each([
   { dedupe: "redis", withRedis: true },
@@ -105,7 +62,7 @@ describe.each([
     });
     db = await createTestDb();
     const p = db.prisma;
-    const checkerId = await uid(p, STAFF.checker);
+    const checkerId = await userIdOf(p, STAFF.checker);
     // «Согласована. На проверке»: the checker is to confirm
     apps.checked = await underReview(p, ORGS.polyclinic);
     await step(p, apps.checked, STAFF.reviewer, "FORM_INCLUSION_NOTICE");
@@ -128,59 +85,31 @@ describe.each([
     ).toEqual(["AGREED_CHECK", "CONFIRMED_APPROVAL", "UNDER_REVIEW"]);
 
     prefix = redisPrefix("webhook-decisions");
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      ports.push(port);
-      procs.push(
-        startBotProcess({
-          BOT_TOKEN: TOKEN,
-          BOT_API_ROOT: sandbox.url,
-          WEBHOOK_URL: `https://bot.example.kz${PATH}`,
-          WEBHOOK_SECRET: SECRET,
-          PORT: String(port),
-          DATABASE_URL: db.url,
-          ...(withRedis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {}),
-          REDIS_PREFIX: prefix,
-          DEMO_DATA: "false",
-          LOG_LEVEL: "warn",
-          OUTBOX_POLL_MS: "300",
-          OUTBOX_GLOBAL_RATE: "1000",
-          OUTBOX_CHAT_RATE: "100",
-        }),
-      );
-    }
-    for (const [i, port] of ports.entries()) {
-      await waitUntil(
-        async () => {
-          if (procs[i]!.child.exitCode !== null)
-            throw new StopWaiting(`instance exited:\n${procs[i]!.output()}`);
-          return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
-        },
-        90_000,
-        `instance ${i} ready`,
-      ).catch((e) => {
-        throw new Error(`${e.message}\n${procs[i]!.output()}`);
-      });
-    }
+    await startWebhookInstances(
+      {
+        token: TOKEN,
+        secret: SECRET,
+        path: PATH,
+        apiRoot: sandbox.url,
+        databaseUrl: db.url,
+        redisPrefix: prefix,
+        withRedis,
+        env: { OUTBOX_POLL_MS: "300", OUTBOX_GLOBAL_RATE: "1000", OUTBOX_CHAT_RATE: "100" },
+      },
+      procs,
+      ports,
+    );
   }, 150_000);
 
   afterAll(async () => {
-    const codes = await Promise.all(procs.map((p) => p.stop()));
-    await sandbox?.close();
-    if (withRedis) {
-      const r = new Redis("redis://127.0.0.1:6379");
-      const keys = await r.keys(`${prefix}*`);
-      if (keys.length) await r.del(...keys);
-      r.disconnect();
-    }
-    await db?.drop();
+    const codes = await stopWebhookInstances({ procs, sandbox, db, redisPrefix: prefix, withRedis });
     expect(codes).toEqual([0, 0]);
   }, 60_000);
 
   /** The push (delivered by the instances' outbox workers) that carries the staff button for this app. */
   const pushWith = (chatId: number, verb: string, appId: string) =>
     sandbox.waitFor(() => {
-      const prefixData = `${verb}:~${packed(appId)}`;
+      const prefixData = `${verb}:~${packedUuid(appId)}`;
       return sandbox
         .botMessages(chatId)
         .filter((m) =>
@@ -313,7 +242,7 @@ describe.each([
     const outbox = await p.outbox.findMany({ where: { applicationId: { in: Object.values(apps) } } });
     const keys = outbox.map((o) => `${o.eventKey}|${o.chatId}`);
     expect(new Set(keys).size).toBe(keys.length);
-    const approverId = await uid(p, STAFF.approver);
+    const approverId = await userIdOf(p, STAFF.approver);
     expect(
       outbox.filter(
         (o) => o.applicationId === apps.checked && o.userId === approverId && o.kind === "approval_requested",

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -103,4 +104,86 @@ export async function postUpdate(
   });
   await res.arrayBuffer();
   return res.status;
+}
+
+export interface WebhookInstancesOptions {
+  token: string;
+  secret: string;
+  path: string;
+  /** The fake Telegram (the sandbox's URL). */
+  apiRoot: string;
+  databaseUrl: string;
+  redisPrefix: string;
+  /** De-duplication in Redis (REDIS_URL set) or in PostgreSQL. */
+  withRedis: boolean;
+  /** More environment for every instance (e.g. outbox pacing). */
+  env?: Record<string, string>;
+}
+
+/**
+ * `count` bot processes in webhook mode on one database and one Redis prefix, each on a free port, waited for
+ * until each answers /readyz. The processes and ports are pushed into `procs` and `ports` as they start, so
+ * that afterAll can stop them even when the start-up fails.
+ */
+export async function startWebhookInstances(
+  o: WebhookInstancesOptions,
+  procs: BotProcess[],
+  ports: number[],
+  count = 2,
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    ports.push(port);
+    procs.push(
+      startBotProcess({
+        BOT_TOKEN: o.token,
+        BOT_API_ROOT: o.apiRoot,
+        WEBHOOK_URL: `https://bot.example.kz${o.path}`,
+        WEBHOOK_SECRET: o.secret,
+        PORT: String(port),
+        DATABASE_URL: o.databaseUrl,
+        ...(o.withRedis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {}),
+        REDIS_PREFIX: o.redisPrefix,
+        DEMO_DATA: "false",
+        LOG_LEVEL: "warn",
+        ...o.env,
+      }),
+    );
+  }
+  for (const [i, port] of ports.entries()) {
+    await waitUntil(
+      async () => {
+        if (procs[i]!.child.exitCode !== null)
+          throw new StopWaiting(`instance exited:\n${procs[i]!.output()}`);
+        return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+      },
+      90_000,
+      `instance ${i} ready`,
+    ).catch((e) => {
+      throw new Error(`${e.message}\n${procs[i]!.output()}`);
+    });
+  }
+}
+
+/**
+ * The end of a webhook test: every instance stopped with SIGTERM, the sandbox closed, the Redis keys of the
+ * prefix deleted (when Redis was used), the database dropped. Returns the instances' exit codes.
+ */
+export async function stopWebhookInstances(o: {
+  procs: BotProcess[];
+  sandbox?: { close(): Promise<void> };
+  db?: { drop(): Promise<void> };
+  redisPrefix?: string;
+  withRedis: boolean;
+}): Promise<(number | null)[]> {
+  const codes = await Promise.all(o.procs.map((p) => p.stop()));
+  await o.sandbox?.close();
+  if (o.withRedis && o.redisPrefix) {
+    const r = new Redis("redis://127.0.0.1:6379");
+    const keys = await r.keys(`${o.redisPrefix}*`);
+    if (keys.length) await r.del(...keys);
+    r.disconnect();
+  }
+  await o.db?.drop();
+  return codes;
 }

@@ -2,17 +2,15 @@
 // A stream of updates is posted with duplicates to both instances (as a retrying Telegram or load
 // balancer would): every update is handled exactly once — its chat gets exactly the replies a single
 // delivery produces (measured first on chats that got each update once).
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../../sandbox/server.ts";
 import { createTestDb, redisPrefix, type TestDb } from "../helpers/db.ts";
 import {
   type BotProcess,
-  freePort,
-  StopWaiting,
   postUpdate,
-  startBotProcess,
   startUpdate,
+  startWebhookInstances,
+  stopWebhookInstances,
   waitUntil,
 } from "./helpers.ts";
 
@@ -43,50 +41,24 @@ describe.each([
     });
     db = await createTestDb();
     prefix = redisPrefix("webhook");
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      ports.push(port);
-      procs.push(
-        startBotProcess({
-          BOT_TOKEN: TOKEN,
-          BOT_API_ROOT: sandbox.url,
-          WEBHOOK_URL: `https://bot.example.kz${PATH}`,
-          WEBHOOK_SECRET: SECRET,
-          PORT: String(port),
-          DATABASE_URL: db.url,
-          ...(withRedis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {}),
-          REDIS_PREFIX: prefix,
-          DEMO_DATA: "false",
-          LOG_LEVEL: "warn",
-          OUTBOX_POLL_MS: "1000",
-        }),
-      );
-    }
-    for (const [i, port] of ports.entries()) {
-      await waitUntil(
-        async () => {
-          if (procs[i]!.child.exitCode !== null)
-            throw new StopWaiting(`instance exited:\n${procs[i]!.output()}`);
-          return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
-        },
-        90_000,
-        `instance ${i} ready`,
-      ).catch((e) => {
-        throw new Error(`${e.message}\n${procs[i]!.output()}`);
-      });
-    }
+    await startWebhookInstances(
+      {
+        token: TOKEN,
+        secret: SECRET,
+        path: PATH,
+        apiRoot: sandbox.url,
+        databaseUrl: db.url,
+        redisPrefix: prefix,
+        withRedis,
+        env: { OUTBOX_POLL_MS: "1000" },
+      },
+      procs,
+      ports,
+    );
   }, 120_000);
 
   afterAll(async () => {
-    const codes = await Promise.all(procs.map((p) => p.stop()));
-    await sandbox?.close();
-    if (withRedis) {
-      const r = new Redis("redis://127.0.0.1:6379");
-      const keys = await r.keys(`${prefix}*`);
-      if (keys.length) await r.del(...keys);
-      r.disconnect();
-    }
-    await db?.drop();
+    const codes = await stopWebhookInstances({ procs, sandbox, db, redisPrefix: prefix, withRedis });
     expect(codes).toEqual([0, 0]); // graceful shutdown on SIGTERM
   }, 60_000);
 

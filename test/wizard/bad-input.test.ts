@@ -1,8 +1,7 @@
 // Bad input at the wizard's steps: each gets a clear message in the user's language and the draft row
 // (with its bases and documents) stays exactly as it was.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Harness, TestUser } from "../helpers/bot.ts";
-import { telegramLimitViolations } from "../helpers/bot.ts";
+import { endBotTest, type Harness, type TestUser } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import {
   decoded,
@@ -55,11 +54,7 @@ beforeAll(async () => {
   await pressVerb(u, "wz.ph", "1");
   await pressVerb(u, "wz.reg", "ASTANA");
 });
-afterAll(async () => {
-  expect(telegramLimitViolations(h.calls)).toEqual([]);
-  await h?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h], db));
 
 describe("bad input leaves the draft intact", () => {
   beforeEach(async () => {

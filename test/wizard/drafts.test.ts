@@ -2,8 +2,7 @@
 // confirmation (T3), edit with the ownership form locked (§3.7), «Внести изменение» (T20), T4/T5 guards.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb, parseCb } from "../../bot/callbacks.ts";
-import type { Harness, TestUser } from "../helpers/bot.ts";
-import { telegramLimitViolations } from "../helpers/bot.ts";
+import { endBotTest, type Harness, type TestUser } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { loadDraft } from "../../conversations/wizard/repo.ts";
 import { previousDraft, toDomainDraft, validateDraft } from "../../conversations/wizard/validate.ts";
@@ -20,11 +19,7 @@ beforeAll(async () => {
   h = await wizardHarness(db.prisma);
   u = h.user(100001);
 });
-afterAll(async () => {
-  expect(telegramLimitViolations(h.calls)).toEqual([]);
-  await h?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h], db));
 
 async function newDraft(user = u) {
   await user.send("/new");

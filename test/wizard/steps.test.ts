@@ -2,8 +2,7 @@
 // licences older than 24 h refreshed from the summary (DECISIONS 1).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb } from "../../bot/callbacks.ts";
-import type { Harness, TestUser } from "../helpers/bot.ts";
-import { telegramLimitViolations } from "../helpers/bot.ts";
+import { endBotTest, type Harness, type TestUser, telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { decoded, draftOf, pressVerb, stepOf, wizardHarness } from "./helpers.ts";
 
@@ -31,11 +30,7 @@ beforeAll(async () => {
   await pressVerb(u, "ap.new1");
   appId = (await draftOf(db.prisma, BIN)).id;
 });
-afterAll(async () => {
-  expect(telegramLimitViolations(h.calls)).toEqual([]);
-  await h?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h], db));
 
 describe("wizard steps", () => {
   it("the subtype list is paginated with ✅ toggles; a toggle on page 2 stays on page 2", async () => {

@@ -8,6 +8,7 @@ import { cb } from "../../callbacks.ts";
 import { escapeHtml, type Lang, type Translate } from "../../i18n.ts";
 import { clip, fmtKzTime, nameIn } from "../../outbox/format.ts";
 import { noticeLines, reasonNames, renderOutbox } from "../../outbox/render.ts";
+import { pageWindow } from "../../paging.ts";
 import { actionsKeyboard, V } from "./keyboards.ts";
 import { actionsFor, loadSnapshot, rolesFor } from "./snapshot.ts";
 
@@ -197,12 +198,11 @@ export async function queueScreen(
     ...(r === "CHECKER" ? { notices: { some: { deletedAt: null, checkerIds: { has: userId } } } } : {}),
   };
   const total = await prisma.application.count({ where });
-  const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE));
-  const p = Math.min(Math.max(0, page), pages - 1);
+  const { page: p, pages, skip } = pageWindow(total, page, QUEUE_PAGE);
   const apps = await prisma.application.findMany({
     where,
     orderBy: [{ statusChangedAt: "asc" }, { id: "asc" }],
-    skip: p * QUEUE_PAGE,
+    skip,
     take: QUEUE_PAGE,
     include: { org: { select: { nameKk: true, nameRu: true } } },
   });
@@ -213,7 +213,7 @@ export async function queueScreen(
   const lines = [t("staff:queue.title", { role: t(`staff:role.${r}`), page: p + 1, pages })];
   if (!apps.length) lines.push(t("staff:queue.empty"));
   apps.forEach((a, i) => {
-    const n = p * QUEUE_PAGE + i + 1;
+    const n = skip + i + 1;
     const age = Math.max(0, workingDaysBetween(a.statusChangedAt, now));
     const org = nameIn(lang, a.org);
     lines.push(
