@@ -56,12 +56,16 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
   bot.use(async (ctx, next) => {
     if (ctx.from && !ctx.from.is_bot) {
       const telegramId = BigInt(ctx.from.id);
-      const user = await deps.prisma.user.upsert({
-        where: { telegramId },
-        update: {},
-        create: { telegramId, username: ctx.from.username ?? null },
-        select: { id: true, telegramId: true, language: true, fullName: true },
-      });
+      // One indexed read on the hot path; the (transactional) upsert only on first contact.
+      const select = { id: true, telegramId: true, language: true, fullName: true } as const;
+      const user =
+        (await deps.prisma.user.findUnique({ where: { telegramId }, select })) ??
+        (await deps.prisma.user.upsert({
+          where: { telegramId },
+          update: {},
+          create: { telegramId, username: ctx.from.username ?? null },
+          select,
+        }));
       ctx.user = user;
       const lang: Lang | undefined = isLang(ctx.session.lang)
         ? ctx.session.lang
