@@ -1,6 +1,7 @@
 // Benchmark databases: CREATE DATABASE bench_<pid>_<tag>, migrated with prisma/migrate.ts and seeded
 // with prisma/seed.ts (classifiers + demo data), dropped at the end (also on Ctrl-C).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -103,8 +104,12 @@ export async function createBenchDb(tag: string, opts: CreateDbOptions = {}): Pr
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    // Who made it and when: another run (maybe on another host sharing this server) only drops it when stale.
+    const owner = JSON.stringify({ host: hostname(), pid: process.pid, at: new Date().toISOString() });
+    await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${pg.escapeLiteral(`fsms bench ${owner}`)}`);
   });
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on("error", () => {}); // an idle connection closed by the server (e.g. at drop) is not a failure
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   let dropped = false;
   const db: BenchDb = {
@@ -156,23 +161,33 @@ export async function dropAll(): Promise<void> {
   await Promise.all([...live].map((d) => d.drop().catch(() => {})));
 }
 
-/** Drops databases left behind by earlier runs that died (bench_<pid>_* whose pid is gone). */
+/**
+ * Drops databases left behind by earlier runs that died: made on this host by a process that is gone,
+ * or more than 6 hours ago (runs on other hosts sharing the server are left alone until then).
+ */
 export async function dropStale(): Promise<string[]> {
   return admin(async (c) => {
-    const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'`,
+    const { rows } = await c.query<{ datname: string; comment: string | null }>(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'bench\\_%'`,
     );
     const dropped: string[] = [];
     for (const r of rows) {
-      const pid = Number(/^bench_(\d+)_/.exec(r.datname)?.[1]);
-      if (!pid || pid === process.pid) continue;
-      let alive = true;
+      let owner: { host?: string; pid?: number; at?: string } = {};
       try {
-        process.kill(pid, 0);
+        owner = JSON.parse((r.comment ?? "").replace(/^fsms bench /, "")) as typeof owner;
       } catch {
-        alive = false;
+        continue; // not ours, or still being created
       }
-      if (alive) continue;
+      const age = Date.now() - Date.parse(owner.at ?? "");
+      let gone = false;
+      if (owner.host === hostname() && owner.pid && owner.pid !== process.pid) {
+        try {
+          process.kill(owner.pid, 0);
+        } catch {
+          gone = true;
+        }
+      }
+      if (!gone && !(age > 6 * 3600_000)) continue;
       await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(r.datname)} WITH (FORCE)`).catch(() => {});
       dropped.push(r.datname);
     }

@@ -1,6 +1,8 @@
 // A local Bot API stub (HTTP) that enforces Telegram's broadcast limits: at most `globalRate` messages
 // in any 1-second window and at most `chatRate` messages per second to one chat (a minimum gap of
 // 1/chatRate s). A message over a limit gets 429 with `retry_after` (whole seconds, like Telegram).
+// Both limits allow TOLERANCE (5%) of slack: on a busy 2-core machine the stub itself pauses and then
+// sees requests that arrived apart as simultaneous; without slack even a sender paced at 97% gets 429s.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -28,12 +30,15 @@ export interface RateLimitedApi {
   close(): Promise<void>;
 }
 
+export const TOLERANCE = 0.05;
+
 export async function startRateLimitedApi(opts: {
   globalRate: number;
   chatRate: number;
 }): Promise<RateLimitedApi> {
   const windowMs = 1000;
-  const chatGapMs = 1000 / opts.chatRate;
+  const windowMax = Math.floor(opts.globalRate * (1 + TOLERANCE));
+  const chatGapMs = (1000 / opts.chatRate) * (1 - TOLERANCE);
   const recent: number[] = []; // accept times within the last window (ring by shift)
   const lastPerChat = new Map<number, number>();
   const seen = new Set<string>();
@@ -63,7 +68,7 @@ export async function startRateLimitedApi(opts: {
       const now = Date.now();
       while (recent.length && now - recent[0]! >= windowMs) recent.shift();
       let waitMs = 0;
-      if (recent.length >= opts.globalRate) waitMs = Math.max(waitMs, recent[0]! + windowMs - now);
+      if (recent.length >= windowMax) waitMs = Math.max(waitMs, recent[0]! + windowMs - now);
       const globalWait = waitMs;
       const prev = lastPerChat.get(chatId);
       if (prev !== undefined && now - prev < chatGapMs) waitMs = Math.max(waitMs, prev + chatGapMs - now);
@@ -156,6 +161,66 @@ export async function startRateLimitedApi(opts: {
       new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
+      }),
+  };
+}
+
+/** The same stub in a child process (see stubProcess.ts); stats are fetched with `refresh()`. */
+export interface RemoteRateLimitedApi extends RateLimitedApi {
+  /** Pulls the current counters from the child into `stats`. */
+  refresh(): Promise<StubStats>;
+}
+
+export async function startRateLimitedApiProcess(opts: {
+  globalRate: number;
+  chatRate: number;
+}): Promise<RemoteRateLimitedApi> {
+  const { fork } = await import("node:child_process");
+  const child = fork(new URL("./stubProcess.ts", import.meta.url).pathname, [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, STUB_GLOBAL_RATE: String(opts.globalRate), STUB_CHAT_RATE: String(opts.chatRate) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`stub process exited with ${code}`)));
+    child.once("message", (m: { port?: number }) =>
+      m.port ? resolve(m.port) : reject(new Error("stub: no port")),
+    );
+  });
+  const stats: StubStats = {
+    accepted: 0,
+    tooMany: 0,
+    tooManyGlobal: 0,
+    tooManyChat: 0,
+    minChatGapMs: Number.POSITIVE_INFINITY,
+    perChat: new Map(),
+    repeatedTexts: 0,
+    firstAcceptAt: Number.NaN,
+    lastAcceptAt: Number.NaN,
+    first429At: Number.NaN,
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    refresh: () =>
+      new Promise<StubStats>((resolve) => {
+        child.once(
+          "message",
+          (m: { stats: Omit<StubStats, "perChat"> & { perChat: [number, number][] } }) => {
+            Object.assign(stats, { ...m.stats, perChat: new Map(m.stats.perChat) });
+            // JSON over IPC turns Infinity/NaN into null
+            stats.minChatGapMs = m.stats.minChatGapMs ?? Number.POSITIVE_INFINITY;
+            resolve(stats);
+          },
+        );
+        child.send({ cmd: "stats" });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.send({ cmd: "close" });
       }),
   };
 }
