@@ -1,15 +1,16 @@
 // Fund staff: reviewer, checker, approver (SPEC §1.2, §4.2–4.3, DECISIONS 9–16).
-// Every press re-reads the application and the user's roles; decisions go through the store
-// (actorFor + decide + optimistic version) – callback data are only ids and the expected version.
+// Every press re-reads the user's roles for the application from the database (once: staffPress), and a
+// decision is one store transaction (lock + snapshot + decide + optimistic version + outbox + the closing of
+// the step's messages) – callback data are only ids and the expected version. The card after a decision is
+// drawn from the snapshot the transaction returned, not read again.
 import { Composer, InlineKeyboard } from "grammy";
-import type { Action, DomainError } from "../../domain/types.ts";
+import type { Action, Actor, DomainError } from "../../domain/types.ts";
 import { MAX_REASON_LENGTH } from "../../domain/stateMachine.ts";
 import { type CallbackData, cb, cbData, cbPattern } from "../callbacks.ts";
 import type { AppContext } from "../context.ts";
 import { escapeHtml } from "../i18n.ts";
 import { MENU } from "../keyboards.ts";
 import { fmtKzTime } from "../outbox/format.ts";
-import { closeStaleStaffMessages } from "../outbox/worker.ts";
 import { getSigner } from "../services/signer.ts";
 import type { Feature } from "./index.ts";
 import { askText, definePrompt, type PromptArgs, type PromptProblem } from "../../conversations/prompts.ts";
@@ -25,6 +26,8 @@ import {
   exclusionDocument,
   exclusionScreen,
   groundsScreen,
+  type QueuePos,
+  queuePosOf,
   queueScreen,
   type RejectionDraft,
   type Screen,
@@ -99,19 +102,19 @@ async function staffPress(ctx: AppContext, needVersion = true) {
     await answer(ctx, ctx.t("staff:not_found"), true);
     return null;
   }
-  return { d, appId, version: d.version ?? 0, extra: d.ids[1], userId: ctx.user.id };
+  return { d, appId, version: d.version ?? 0, extra: d.ids[1], userId: ctx.user.id, actor };
 }
+
+type Press = NonNullable<Awaited<ReturnType<typeof staffPress>>>;
 
 /**
  * Before starting a multi-step flow: the action must be allowed now and the button's version current;
  * otherwise answer "already decided" (stale) or "not available" and change nothing.
  */
-async function precheck(ctx: AppContext, appId: string, version: number, userId: string, actions: Action[]) {
-  const [app, actor] = await Promise.all([
-    loadSnapshot(ctx.deps.prisma, appId),
-    rolesFor(ctx.deps.prisma, userId, appId),
-  ]);
-  if (!app || !actor) {
+async function precheck(ctx: AppContext, p: Press, actions: Action[]) {
+  const { appId, version, actor } = p;
+  const app = await loadSnapshot(ctx.deps.prisma, appId);
+  if (!app) {
     await answer(ctx, ctx.t("staff:not_found"), true);
     return null;
   }
@@ -135,6 +138,7 @@ async function decideNow(
   version: number,
   action: Action,
   input: Parameters<typeof runTransition>[1]["input"] = {},
+  actor?: Actor,
 ): Promise<boolean> {
   if (!ctx.user) return false;
   const r = await runTransition(ctx.deps, {
@@ -143,6 +147,7 @@ async function decideNow(
     action,
     userId: ctx.user.id,
     input,
+    ...(actor ? { actor } : {}),
   });
   if (!r.ok) {
     if (r.kind === "stale") await alreadyDecided(ctx, appId, r);
@@ -151,44 +156,43 @@ async function decideNow(
     else await ctx.reply(errorText(ctx, r.errors));
     return false;
   }
-  await answer(ctx, ctx.t(`staff:done.${action}`));
-  // The step is over for everybody else: their messages are edited by the outbox worker.
-  await closeStaleStaffMessages(ctx.deps.prisma, appId);
-  const card = await cardScreen(
-    ctx.deps.prisma,
-    ctx.t,
-    ctx.lang,
-    appId,
-    ctx.user.id,
-    ctx.t(`staff:done.${action}`),
-  );
+  // The step is over for everybody else: the transition wrote their "stage_closed" edits (outbox worker).
+  const [, card] = await Promise.all([
+    answer(ctx, ctx.t(`staff:done.${action}`)),
+    cardScreen(ctx.deps.prisma, ctx.t, ctx.lang, appId, ctx.user.id, ctx.t(`staff:done.${action}`), {
+      ...(r.snapshot ? { app: r.snapshot } : {}),
+      ...(actor ? { actor } : {}),
+    }),
+  ]);
   if (card) await show(ctx, card, !!ctx.callbackQuery);
   return true;
 }
 
 // ───────────── queue, card, audit ─────────────
 
-async function showQueue(ctx: AppContext, role: StaffRole | undefined, page: number, edit: boolean) {
+async function showQueue(ctx: AppContext, role: StaffRole | undefined, pos: QueuePos, edit: boolean) {
   if (!ctx.user) return;
-  const s = await queueScreen(ctx.deps.prisma, ctx.t, ctx.lang, ctx.user.id, role, page, ctx.deps.now());
+  const s = await queueScreen(ctx.deps.prisma, ctx.t, ctx.lang, ctx.user.id, role, pos, ctx.deps.now());
   await show(ctx, s, edit);
 }
 
-pm.command("queue", (ctx) => showQueue(ctx, undefined, 0, false));
+pm.command("queue", (ctx) => showQueue(ctx, undefined, { page: 0 }, false));
 composer.callbackQuery(cbPattern(MENU.queue), async (ctx) => {
   await ctx.answerCallbackQuery();
-  await showQueue(ctx, undefined, 0, true);
+  await showQueue(ctx, undefined, { page: 0 }, true);
 });
 composer.callbackQuery(cbPattern(V.queue), async (ctx) => {
   const d = cbData(ctx);
   await ctx.answerCallbackQuery();
-  await showQueue(ctx, d?.ids[0] as StaffRole | undefined, Number(d?.ids[1] ?? 0), true);
+  await showQueue(ctx, d?.ids[0] as StaffRole | undefined, queuePosOf(d?.ids.slice(1) ?? []), true);
 });
 
 composer.callbackQuery(cbPattern(V.view), async (ctx) => {
   const p = await staffPress(ctx, false);
   if (!p) return;
-  const card = await cardScreen(ctx.deps.prisma, ctx.t, ctx.lang, p.appId, p.userId);
+  const card = await cardScreen(ctx.deps.prisma, ctx.t, ctx.lang, p.appId, p.userId, undefined, {
+    actor: p.actor,
+  });
   if (!card) return answer(ctx, ctx.t("staff:not_found"), true);
   await answer(ctx);
   await show(ctx, card);
@@ -213,7 +217,7 @@ for (const [verb, action] of ONE_PRESS) {
   composer.callbackQuery(cbPattern(verb), async (ctx) => {
     const p = await staffPress(ctx);
     if (!p) return;
-    await decideNow(ctx, p.appId, p.version, action);
+    await decideNow(ctx, p.appId, p.version, action, {}, p.actor);
   });
 }
 
@@ -226,7 +230,7 @@ for (const [verb, action, prompt] of [
   composer.callbackQuery(cbPattern(verb), async (ctx) => {
     const p = await staffPress(ctx);
     if (!p) return;
-    if (!(await precheck(ctx, p.appId, p.version, p.userId, [action]))) return;
+    if (!(await precheck(ctx, p, [action]))) return;
     await answer(ctx);
     await ask(ctx, { kind: PROMPT_REASON, id: p.appId, v: p.version, action }, prompt);
   });
@@ -237,7 +241,7 @@ for (const [verb, action, prompt] of [
 composer.callbackQuery(cbPattern(V.rejection), async (ctx) => {
   const p = await staffPress(ctx);
   if (!p) return;
-  if (!(await precheck(ctx, p.appId, p.version, p.userId, ["FORM_REJECTION_NOTICE"]))) return;
+  if (!(await precheck(ctx, p, ["FORM_REJECTION_NOTICE"]))) return;
   const s = scratch(ctx);
   s.rej = { app: p.appId, v: p.version, grounds: [] };
   await answer(ctx);
@@ -272,10 +276,17 @@ composer.callbackQuery(cbPattern(V.rejectionOk), async (ctx) => {
   const s = scratch(ctx);
   const draft = s.rej?.app === p.appId ? s.rej : undefined;
   if (!draft?.grounds.length) return answer(ctx, ctx.t("staff:grounds.need_one"), true);
-  const ok = await decideNow(ctx, p.appId, p.version, "FORM_REJECTION_NOTICE", {
-    reasons: draft.grounds,
-    ...(draft.note ? { note: draft.note } : {}),
-  });
+  const ok = await decideNow(
+    ctx,
+    p.appId,
+    p.version,
+    "FORM_REJECTION_NOTICE",
+    {
+      reasons: draft.grounds,
+      ...(draft.note ? { note: draft.note } : {}),
+    },
+    p.actor,
+  );
   if (ok) s.rej = undefined;
 });
 
@@ -284,8 +295,7 @@ composer.callbackQuery(cbPattern(V.rejectionOk), async (ctx) => {
 composer.callbackQuery(cbPattern(V.pickCheckers), async (ctx) => {
   const p = await staffPress(ctx);
   if (!p) return;
-  if (!(await precheck(ctx, p.appId, p.version, p.userId, ["SEND_TO_CHECK", "SEND_EXCLUSION_TO_CHECK"])))
-    return;
+  if (!(await precheck(ctx, p, ["SEND_TO_CHECK", "SEND_EXCLUSION_TO_CHECK"]))) return;
   const s = scratch(ctx);
   s.chk = { app: p.appId, v: p.version, ids: [] };
   await answer(ctx);
@@ -314,9 +324,10 @@ composer.callbackQuery(cbPattern(V.send), async (ctx) => {
   const draft = s.chk?.app === p.appId ? s.chk : undefined;
   if (!draft?.ids.length) return answer(ctx, ctx.t("staff:checkers.need_one"), true);
   if (draft.ids.includes(p.userId)) return answer(ctx, ctx.t("staff:checkers.self"), true);
-  const pre = await precheck(ctx, p.appId, p.version, p.userId, ["SEND_TO_CHECK", "SEND_EXCLUSION_TO_CHECK"]);
+  const pre = await precheck(ctx, p, ["SEND_TO_CHECK", "SEND_EXCLUSION_TO_CHECK"]);
   if (!pre) return;
-  if (await decideNow(ctx, p.appId, p.version, pre.action, { checkerIds: draft.ids })) s.chk = undefined;
+  if (await decideNow(ctx, p.appId, p.version, pre.action, { checkerIds: draft.ids }, p.actor))
+    s.chk = undefined;
 });
 
 // ───────────── X1: exclusion notice (reason + optional additional ground) ─────────────
@@ -324,7 +335,7 @@ composer.callbackQuery(cbPattern(V.send), async (ctx) => {
 composer.callbackQuery(cbPattern(V.exclusion), async (ctx) => {
   const p = await staffPress(ctx);
   if (!p) return;
-  if (!(await precheck(ctx, p.appId, p.version, p.userId, ["FORM_EXCLUSION_NOTICE"]))) return;
+  if (!(await precheck(ctx, p, ["FORM_EXCLUSION_NOTICE"]))) return;
   const s = scratch(ctx);
   s.exc = { app: p.appId, v: p.version };
   await answer(ctx);
@@ -355,10 +366,17 @@ composer.callbackQuery(cbPattern(V.exclusionOk), async (ctx) => {
   const s = scratch(ctx);
   const draft = s.exc?.app === p.appId ? s.exc : undefined;
   if (!draft?.reason) return answer(ctx, ctx.t("staff:error.reasons_required"), true);
-  const ok = await decideNow(ctx, p.appId, p.version, "FORM_EXCLUSION_NOTICE", {
-    reasons: [draft.reason],
-    ...(draft.ground ? { additionalGround: draft.ground } : {}),
-  });
+  const ok = await decideNow(
+    ctx,
+    p.appId,
+    p.version,
+    "FORM_EXCLUSION_NOTICE",
+    {
+      reasons: [draft.reason],
+      ...(draft.ground ? { additionalGround: draft.ground } : {}),
+    },
+    p.actor,
+  );
   if (ok) s.exc = undefined;
 });
 
@@ -367,7 +385,7 @@ composer.callbackQuery(cbPattern(V.exclusionOk), async (ctx) => {
 composer.callbackQuery(cbPattern(V.exclusionApprove), async (ctx) => {
   const p = await staffPress(ctx);
   if (!p) return;
-  if (!(await precheck(ctx, p.appId, p.version, p.userId, ["APPROVE_EXCLUSION"]))) return;
+  if (!(await precheck(ctx, p, ["APPROVE_EXCLUSION"]))) return;
   const doc = await exclusionDocument(ctx.deps.prisma, p.appId);
   if (!doc) return answer(ctx, ctx.t("staff:error.notice_required"), true);
   await answer(ctx);
@@ -389,7 +407,7 @@ composer.callbackQuery(cbPattern(V.exclusionApprove), async (ctx) => {
 composer.callbackQuery(cbPattern(V.exclusionSign), async (ctx) => {
   const p = await staffPress(ctx);
   if (!p) return;
-  if (!(await precheck(ctx, p.appId, p.version, p.userId, ["APPROVE_EXCLUSION"]))) return;
+  if (!(await precheck(ctx, p, ["APPROVE_EXCLUSION"]))) return;
   const doc = await exclusionDocument(ctx.deps.prisma, p.appId);
   if (!doc) return answer(ctx, ctx.t("staff:error.notice_required"), true);
   const signed = await getSigner(ctx.deps).sign({
@@ -400,10 +418,17 @@ composer.callbackQuery(cbPattern(V.exclusionSign), async (ctx) => {
     confirmed: true,
   });
   if (!signed.ok) return answer(ctx, ctx.t("staff:exclusion.sign_failed"), true);
-  await decideNow(ctx, p.appId, p.version, "APPROVE_EXCLUSION", {
-    confirmed: true,
-    signature: { sha256: signed.signature.sha256, method: signed.signature.method },
-  });
+  await decideNow(
+    ctx,
+    p.appId,
+    p.version,
+    "APPROVE_EXCLUSION",
+    {
+      confirmed: true,
+      signature: { sha256: signed.signature.sha256, method: signed.signature.method },
+    },
+    p.actor,
+  );
 });
 
 // ───────────── typed answers (conversations/prompts.ts) ─────────────

@@ -50,66 +50,135 @@ async function lockApplication(tx: Tx, id: string): Promise<AppRow | null> {
   return rows[0] ?? null;
 }
 
-/** The reviewer's current (not deleted) notice, newest first. */
-function currentNoticeRow(db: Db, applicationId: string) {
-  return db.notice.findFirst({
-    where: { applicationId, deletedAt: null },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-  });
+/** The reviewer's current (not deleted) notice, newest first (as the snapshot reads it). */
+export interface NoticeRow {
+  id: string;
+  kind: DecisionKind;
+  reasons: string[];
+  note: string | null;
+  additionalGround: string | null;
+  createdById: string;
+  checkerIds: string[];
+  sentAt: Date | null;
 }
 
-async function buildSnapshot(db: Db, a: AppRow): Promise<AppSnapshot> {
-  // Sequential on purpose: inside a transaction all queries share one connection.
-  const notice = await currentNoticeRow(db, a.id);
-  const newer = await db.application.count({ where: { chainId: a.chainId, versionNo: { gt: a.versionNo } } });
-  const openInChain = await db.application.count({
-    where: { chainId: a.chainId, status: { in: [...OPEN_STATUSES] } },
-  });
-  const lastSend = await db.auditEvent.findFirst({
-    where: { applicationId: a.id, toStatus: "HEAD_APPROVAL", NOT: { fromStatus: "HEAD_APPROVAL" } },
-    orderBy: { id: "desc" },
-    select: { id: true },
-  });
-  const lastConsent = await db.auditEvent.findFirst({
-    where: { applicationId: a.id, action: "HEAD_SIGN_CONSENT" },
-    orderBy: { id: "desc" },
-    select: { id: true },
-  });
-  const form = await db.applicationDocument.count({
-    where: { applicationId: a.id, kind: "APPLICATION_FORM" },
-  });
-  let checkedById: string | null = null;
-  if (notice?.sentAt) {
-    const confirm = await db.auditEvent.findFirst({
-      where: { applicationId: a.id, action: "CHECKER_CONFIRM", at: { gte: notice.sentAt } },
-      orderBy: { id: "desc" },
-      select: { actorId: true },
-    });
-    checkedById = confirm?.actorId ?? null;
-  }
-  return {
-    id: a.id,
-    status: a.status,
-    decisionKind: a.decisionKind,
-    version: a.version,
-    authorId: a.authorId,
-    orgId: a.orgId,
-    regionCode: a.regionCode,
+interface FactsRow extends AppRow {
+  orgBin: string | null;
+  orgNameKk: string | null;
+  orgNameRu: string | null;
+  actorName: string | null;
+  nId: string | null;
+  nKind: DecisionKind | null;
+  nReasons: string[] | null;
+  nNote: string | null;
+  nAdditionalGround: string | null;
+  nCreatedById: string | null;
+  nCheckerIds: string[] | null;
+  nSentAt: Date | null;
+  checkedById: string | null;
+  newer: boolean;
+  openInChain: boolean;
+  lastSend: bigint | null;
+  lastConsent: bigint | null;
+  formGenerated: boolean;
+}
+
+interface Facts {
+  row: AppRow;
+  snapshot: AppSnapshot;
+  notice: NoticeRow | null;
+  org: { bin: string; nameKk: string; nameRu: string } | null;
+  actorName: string | null;
+}
+
+/**
+ * Everything the state machine needs about one application (the row, its current notice, the chain and
+ * audit facts), the organisation's names and optionally the actor's name, in ONE query. Inside a
+ * transaction call it after `lockApplication`: a new statement sees everything committed before the lock.
+ */
+async function loadFacts(db: Db, id: string, actorId: string | null = null): Promise<Facts | null> {
+  const rows = await db.$queryRaw<FactsRow[]>`
+    SELECT a.id, a."chainId", a."versionNo", a.status::text AS status, a."decisionKind"::text AS "decisionKind",
+           a.version, a."authorId", a."orgId", a."regionCode",
+           o.bin AS "orgBin", o."nameKk" AS "orgNameKk", o."nameRu" AS "orgNameRu",
+           (SELECT u."fullName" FROM "User" u WHERE u.id = ${actorId}::text) AS "actorName",
+           n.id AS "nId", n.kind::text AS "nKind", n.reasons AS "nReasons", n.note AS "nNote",
+           n."additionalGround" AS "nAdditionalGround", n."createdById" AS "nCreatedById",
+           n."checkerIds" AS "nCheckerIds", n."sentAt" AS "nSentAt",
+           (SELECT e."actorId" FROM "AuditEvent" e
+             WHERE e."applicationId" = a.id AND e.action = 'CHECKER_CONFIRM' AND e.at >= n."sentAt"
+             ORDER BY e.id DESC LIMIT 1) AS "checkedById",
+           EXISTS (SELECT 1 FROM "Application" x
+                    WHERE x."chainId" = a."chainId" AND x."versionNo" > a."versionNo") AS newer,
+           EXISTS (SELECT 1 FROM "Application" x
+                    WHERE x."chainId" = a."chainId" AND x.status::text = ANY(${[...OPEN_STATUSES]}::text[])) AS "openInChain",
+           (SELECT e.id FROM "AuditEvent" e
+             WHERE e."applicationId" = a.id AND e."toStatus" = 'HEAD_APPROVAL' AND e."fromStatus" <> 'HEAD_APPROVAL'
+             ORDER BY e.id DESC LIMIT 1) AS "lastSend",
+           (SELECT e.id FROM "AuditEvent" e
+             WHERE e."applicationId" = a.id AND e.action = 'HEAD_SIGN_CONSENT'
+             ORDER BY e.id DESC LIMIT 1) AS "lastConsent",
+           EXISTS (SELECT 1 FROM "ApplicationDocument" d
+                    WHERE d."applicationId" = a.id AND d.kind = 'APPLICATION_FORM') AS "formGenerated"
+      FROM "Application" a
+      LEFT JOIN "Organisation" o ON o.id = a."orgId"
+      LEFT JOIN LATERAL (
+        SELECT * FROM "Notice" nn WHERE nn."applicationId" = a.id AND nn."deletedAt" IS NULL
+         ORDER BY nn."createdAt" DESC, nn.id DESC LIMIT 1) n ON true
+     WHERE a.id = ${id}`;
+  const f = rows[0];
+  if (!f) return null;
+  const row: AppRow = {
+    id: f.id,
+    chainId: f.chainId,
+    versionNo: f.versionNo,
+    status: f.status,
+    decisionKind: f.decisionKind,
+    version: f.version,
+    authorId: f.authorId,
+    orgId: f.orgId,
+    regionCode: f.regionCode,
+  };
+  const notice: NoticeRow | null = f.nId
+    ? {
+        id: f.nId,
+        kind: f.nKind as DecisionKind,
+        reasons: f.nReasons ?? [],
+        note: f.nNote,
+        additionalGround: f.nAdditionalGround,
+        createdById: f.nCreatedById ?? "",
+        checkerIds: f.nCheckerIds ?? [],
+        sentAt: f.nSentAt,
+      }
+    : null;
+  const snapshot: AppSnapshot = {
+    id: row.id,
+    status: row.status,
+    decisionKind: row.decisionKind,
+    version: row.version,
+    authorId: row.authorId,
+    orgId: row.orgId,
+    regionCode: row.regionCode,
     activeNotice: notice
       ? {
           kind: notice.kind,
           reasons: notice.reasons,
           createdById: notice.createdById,
           checkerIds: notice.checkerIds,
-          checkedById,
+          checkedById: notice.sentAt ? f.checkedById : null,
         }
       : null,
     consentSigned:
-      a.status === "HEAD_APPROVAL" && !!lastConsent && (!lastSend || lastConsent.id > lastSend.id),
-    isLatestVersion: newer === 0,
-    chainHasOpenVersion: openInChain > 0,
-    formGenerated: form > 0,
+      row.status === "HEAD_APPROVAL" &&
+      f.lastConsent !== null &&
+      (f.lastSend === null || BigInt(f.lastConsent) > BigInt(f.lastSend)),
+    isLatestVersion: !f.newer,
+    chainHasOpenVersion: f.openInChain,
+    formGenerated: f.formGenerated,
   };
+  const org =
+    f.orgBin !== null ? { bin: f.orgBin, nameKk: f.orgNameKk ?? "", nameRu: f.orgNameRu ?? "" } : null;
+  return { row, snapshot, notice, org, actorName: f.actorName };
 }
 
 /**
@@ -121,26 +190,34 @@ export async function loadSnapshot(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<AppSnapshot | null> {
-  let row: AppRow | null;
-  if (opts.forUpdate) row = await lockApplication(db as Tx, id);
-  else {
-    const a = await db.application.findUnique({
-      where: { id },
-      select: {
-        id: true,
-        chainId: true,
-        versionNo: true,
-        status: true,
-        decisionKind: true,
-        version: true,
-        authorId: true,
-        orgId: true,
-        regionCode: true,
-      },
-    });
-    row = a;
-  }
-  return row ? buildSnapshot(db, row) : null;
+  if (opts.forUpdate && !(await lockApplication(db as Tx, id))) return null;
+  return (await loadFacts(db, id))?.snapshot ?? null;
+}
+
+/**
+ * The actor of one application in one query: the application's organisation and region, the user's roles in
+ * that organisation and in the region's branch (as `actorFor` of users.ts, which takes four). Null when the
+ * application or the user does not exist.
+ */
+export async function actorForApplication(
+  db: Db,
+  userId: string,
+  applicationId: string,
+): Promise<Actor | null> {
+  const rows = await db.$queryRaw<{ orgRoles: string[]; staffRoles: string[] }[]>`
+    SELECT ARRAY(SELECT DISTINCT m.role::text FROM "OrgMembership" m
+                  WHERE m."userId" = u.id AND m."orgId" = a."orgId" ORDER BY 1) AS "orgRoles",
+           ARRAY(SELECT DISTINCT s.role::text FROM "StaffMembership" s JOIN "Branch" b ON b.id = s."branchId"
+                  WHERE s."userId" = u.id AND b."regionCode" = a."regionCode" ORDER BY 1) AS "staffRoles"
+      FROM "Application" a CROSS JOIN "User" u
+     WHERE a.id = ${applicationId} AND u.id = ${userId}`;
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    userId,
+    orgRoles: [...(r.orgRoles as Actor["orgRoles"])].sort(),
+    staffRoles: [...(r.staffRoles as Actor["staffRoles"])].sort(),
+  };
 }
 
 // ───────────── "already decided by NAME at TIME" ─────────────
@@ -196,6 +273,13 @@ export interface ApplyTransitionArgs {
    * Runs after the state, notice, audit and outbox writes; throwing rolls everything back.
    */
   also?: (tx: Tx, done: { decision: Decision; version: number; newApplicationId?: string }) => Promise<void>;
+  /**
+   * Close the step in the same transaction: every sent staff/head message whose step this decision ends gets
+   * its "stage_closed" edit row (eventKey `close:<outbox id>`, as the worker's closeStaleStaffMessages writes).
+   */
+  closeStage?: boolean;
+  /** Also return the snapshot after the transition (read inside the transaction, before the commit). */
+  returnSnapshot?: boolean;
 }
 
 export type ApplyTransitionResult =
@@ -209,6 +293,10 @@ export type ApplyTransitionResult =
       newApplicationId?: string;
       auditId: bigint;
       outboxIds: bigint[];
+      /** With `returnSnapshot`: the application as it is after the transition (absent when deleted). */
+      snapshot?: AppSnapshot;
+      /** With `closeStage`: how many "stage_closed" rows were written. */
+      closedMessages?: number;
     }
   | { ok: false; reason: "not_found" }
   | {
@@ -257,20 +345,27 @@ export async function applyTransition(
 ): Promise<ApplyTransitionResult> {
   try {
     return await prisma.$transaction(async (tx) => {
-      const row = await lockApplication(tx, args.applicationId);
-      if (!row) throw new Abort({ ok: false, reason: "not_found" });
-      if (row.version !== args.expectedVersion) throw new Abort(await staleResult(tx, args.applicationId));
-      let snapshot = await buildSnapshot(tx, row);
+      const locked = await lockApplication(tx, args.applicationId);
+      if (!locked) throw new Abort({ ok: false, reason: "not_found" });
+      if (locked.version !== args.expectedVersion) throw new Abort(await staleResult(tx, args.applicationId));
+      // One statement for the snapshot, the notice, the organisation and the actor's name (after the lock).
+      const facts = await loadFacts(tx, args.applicationId, args.actor.userId);
+      if (!facts) throw new Abort({ ok: false, reason: "not_found" });
+      let snapshot = facts.snapshot;
       if (args.snapshotExtras) snapshot = { ...snapshot, ...(await args.snapshotExtras(snapshot, tx)) };
       const decided = args.decide(snapshot, args.action, args.actor, args.input);
       if (!decided.ok) throw new Abort({ ok: false, reason: "denied", errors: decided.errors });
-      const result = await execute(tx, row, decided.value, args);
+      const result = await execute(tx, facts, decided.value, args);
       if (args.also && result.ok) {
         await args.also(tx, {
           decision: result.decision,
           version: result.version,
           newApplicationId: result.newApplicationId,
         });
+      }
+      if (result.ok && args.returnSnapshot && result.decision.to !== "DELETED") {
+        const after = await loadFacts(tx, args.applicationId);
+        if (after) result.snapshot = after.snapshot;
       }
       return result;
     }, TX_OPTIONS);
@@ -321,14 +416,14 @@ export function createApplicationRepository(prisma: PrismaClient, clock: () => D
 
 async function execute(
   tx: Tx,
-  row: AppRow,
+  facts: Facts,
   d: Decision,
   args: ApplyTransitionArgs,
-): Promise<ApplyTransitionResult> {
+): Promise<ApplyTransitionResult & { ok: true }> {
   const { now, actor, input } = args;
+  const { row, notice, org } = facts;
   const newVersion = row.version + 1;
   const changes: Record<string, unknown> = { transitionId: d.transitionId ?? null, version: newVersion };
-  const notice = await currentNoticeRow(tx, row.id);
   let checkerIds: string[] = [];
 
   // Chosen checkers must be checkers of the region's branch (the state machine cannot know roles).
@@ -351,11 +446,7 @@ async function execute(
 
   // Who to tell, resolved before a deletion removes the row.
   const recipients = await resolveAudiences(tx, row, d, { actor, notice, checkerIds });
-  const org = await tx.organisation.findUnique({
-    where: { id: row.orgId },
-    select: { bin: true, nameKk: true, nameRu: true },
-  });
-  const actorUser = await tx.user.findUnique({ where: { id: actor.userId }, select: { fullName: true } });
+  const actorUser = { fullName: facts.actorName };
 
   // The audit row first (a deleted draft keeps it: the FK is SET NULL).
   if (input.additionalGround) changes.additionalGround = input.additionalGround;
@@ -524,8 +615,12 @@ async function execute(
   const outbox = rows.length
     ? await tx.outbox.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } })
     : [];
+  const closedMessages = args.closeStage
+    ? await closeStageMessages(tx, row, d, { actorName: actorUser.fullName, now })
+    : undefined;
 
   return {
+    closedMessages,
     ok: true,
     decision: d,
     applicationId: row.id,
@@ -543,57 +638,130 @@ interface Recipient {
   telegramId: bigint;
 }
 
+/** Live statuses of a staff message whose payload has no stageStatus (as bot/outbox/stage.ts). */
+const LIVE_BY_KIND: Record<string, readonly Status[]> = {
+  head_approval_requested: ["HEAD_APPROVAL"],
+  new_for_review: ["UNDER_REVIEW"],
+  returned_for_review: ["UNDER_REVIEW"],
+  check_requested: ["AGREED_CHECK", "REJECTED_CHECK"],
+  approval_requested: ["CONFIRMED_APPROVAL", "REJECTED_APPROVAL"],
+};
+/** Kinds of messages with decision buttons that are edited when their step is decided (bot/outbox/stage.ts). */
+const CLOSABLE_KINDS = [...STAGE_KINDS, "reminder", "escalation"];
+
+/**
+ * The sent messages of the step this decision ends (their live statuses hold the status before the decision
+ * and not the one after) that have no "stage_closed" row yet get one: who decided, when, the new status.
+ * The same rows as the worker's closeStaleStaffMessages, written with the decision (all or nothing).
+ */
+async function closeStageMessages(
+  tx: Tx,
+  row: AppRow,
+  d: Decision,
+  ctx: { actorName: string | null; now: Date },
+): Promise<number> {
+  if (d.to === row.status) return 0;
+  const sent = await tx.$queryRaw<
+    {
+      id: bigint;
+      chatId: bigint;
+      userId: string | null;
+      stageKey: string | null;
+      messageId: number;
+      kind: string;
+      payload: unknown;
+    }[]
+  >`
+    SELECT o.id, o."chatId", o."userId", o."stageKey", o."messageId", o.kind, o.payload
+      FROM "Outbox" o
+     WHERE o."applicationId" = ${row.id} AND o.status = 'SENT' AND o."messageId" IS NOT NULL
+       AND o.kind = ANY(${CLOSABLE_KINDS}::text[])
+       AND NOT EXISTS (SELECT 1 FROM "Outbox" c WHERE c."eventKey" = 'close:' || o.id::text AND c."chatId" = o."chatId")
+     ORDER BY o.id`;
+  const data: Prisma.OutboxCreateManyInput[] = [];
+  for (const m of sent) {
+    const p = (m.payload ?? {}) as Record<string, unknown>;
+    const live = typeof p.stageStatus === "string" ? [p.stageStatus as Status] : LIVE_BY_KIND[m.kind];
+    if (!live?.includes(row.status) || (d.to !== "DELETED" && live.includes(d.to))) continue;
+    data.push({
+      eventKey: `close:${m.id}`,
+      chatId: m.chatId,
+      userId: m.userId,
+      applicationId: row.id,
+      stageKey: m.stageKey,
+      kind: "stage_closed",
+      payload: {
+        outboxId: String(m.id),
+        messageId: m.messageId,
+        decidedBy: ctx.actorName,
+        decidedAt: ctx.now.toISOString(),
+        toStatus: d.to === "DELETED" ? null : d.to,
+        action: d.action,
+      },
+    });
+  }
+  if (!data.length) return 0;
+  return (await tx.outbox.createMany({ data, skipDuplicates: true })).count;
+}
+
+/**
+ * The recipients of every notification intent, read in ONE query (branch staff by role, the organisation's
+ * heads, named users), then grouped per intent: each intent's users once, ordered by Telegram id.
+ */
 async function resolveAudiences(
   tx: Tx,
   row: AppRow,
   d: Decision,
   ctx: { actor: Actor; notice: { createdById: string; checkerIds: string[] } | null; checkerIds: string[] },
 ): Promise<Recipient[]> {
+  const ROLE_OF: Partial<Record<Audience, "REVIEWER" | "APPROVER" | "MANAGER">> = {
+    BRANCH_REVIEWERS: "REVIEWER",
+    BRANCH_APPROVERS: "APPROVER",
+    BRANCH_MANAGERS: "MANAGER",
+  };
+  const named = (audience: Audience): string[] =>
+    audience === "AUTHOR"
+      ? [row.authorId]
+      : audience === "NOTICE_AUTHOR"
+        ? ctx.notice
+          ? [ctx.notice.createdById]
+          : []
+        : audience === "CHOSEN_CHECKERS"
+          ? ctx.checkerIds.length
+            ? ctx.checkerIds
+            : (ctx.notice?.checkerIds ?? [])
+          : [];
+  const roles = [
+    ...new Set(d.notify.map((i) => ROLE_OF[i.audience]).filter((r): r is NonNullable<typeof r> => !!r)),
+  ];
+  const heads = d.notify.some((i) => i.audience === "HEADS");
+  const ids = [...new Set(d.notify.flatMap((i) => named(i.audience)))];
+  if (!d.notify.length) return [];
+  const found = await tx.$queryRaw<{ id: string; telegramId: bigint; src: string }[]>`
+    SELECT u.id, u."telegramId", s.src
+      FROM (
+        SELECT m."userId" AS uid, m.role::text AS src
+          FROM "StaffMembership" m JOIN "Branch" b ON b.id = m."branchId"
+         WHERE b."regionCode" = ${row.regionCode}::text AND m.role::text = ANY(${roles}::text[])
+        UNION ALL
+        SELECT m."userId", 'HEADS' FROM "OrgMembership" m
+         WHERE ${heads}::boolean AND m."orgId" = ${row.orgId} AND m.role::text IN ('HEAD', 'HEAD_ATTORNEY')
+        UNION ALL
+        SELECT x, 'ID' FROM unnest(${ids}::text[]) AS x
+      ) s
+      JOIN "User" u ON u.id = s.uid`;
+  const tg = new Map(found.map((f) => [f.id, BigInt(f.telegramId)]));
+  const bySrc = (src: string) => found.filter((f) => f.src === src).map((f) => f.id);
   const out: Recipient[] = [];
-  const staff = (role: "REVIEWER" | "CHECKER" | "APPROVER" | "MANAGER") =>
-    row.regionCode
-      ? tx.staffMembership
-          .findMany({ where: { role, branch: { regionCode: row.regionCode } }, select: { userId: true } })
-          .then((m) => m.map((x) => x.userId))
-      : Promise.resolve([] as string[]);
   for (const intent of d.notify) {
-    let ids: string[] = [];
-    switch (intent.audience) {
-      case "AUTHOR":
-        ids = [row.authorId];
-        break;
-      case "HEADS":
-        ids = (
-          await tx.orgMembership.findMany({
-            where: { orgId: row.orgId, role: { in: ["HEAD", "HEAD_ATTORNEY"] } },
-            select: { userId: true },
-          })
-        ).map((m) => m.userId);
-        break;
-      case "BRANCH_REVIEWERS":
-        ids = await staff("REVIEWER");
-        break;
-      case "BRANCH_APPROVERS":
-        ids = await staff("APPROVER");
-        break;
-      case "BRANCH_MANAGERS":
-        ids = await staff("MANAGER");
-        break;
-      case "NOTICE_AUTHOR":
-        ids = ctx.notice ? [ctx.notice.createdById] : [];
-        break;
-      case "CHOSEN_CHECKERS":
-        ids = ctx.checkerIds.length ? ctx.checkerIds : (ctx.notice?.checkerIds ?? []);
-        break;
-    }
+    const role = ROLE_OF[intent.audience];
+    let list = role ? bySrc(role) : intent.audience === "HEADS" ? bySrc("HEADS") : named(intent.audience);
     // The actor sees the result of their own action in the chat: no status push to them.
-    if (intent.kind === "status_changed") ids = ids.filter((id) => id !== ctx.actor.userId);
-    if (!ids.length) continue;
-    const users = await tx.user.findMany({
-      where: { id: { in: [...new Set(ids)] } },
-      select: { id: true, telegramId: true },
-      orderBy: { telegramId: "asc" },
-    });
+    if (intent.kind === "status_changed") list = list.filter((id) => id !== ctx.actor.userId);
+    const users = [...new Set(list)]
+      .filter((id) => tg.has(id))
+      .map((id) => ({ id, telegramId: tg.get(id)! }))
+      .sort((x, y) => (x.telegramId < y.telegramId ? -1 : x.telegramId > y.telegramId ? 1 : 0));
     for (const u of users)
       out.push({ audience: intent.audience, kind: intent.kind, userId: u.id, telegramId: u.telegramId });
   }
@@ -1171,4 +1339,93 @@ export function listVersions(db: Db, chainId: string) {
 /** The audit trail of an application (or of its whole chain), oldest first. */
 export function auditTrail(db: Db, where: { applicationId: string } | { chainId: string }) {
   return db.auditEvent.findMany({ where, orderBy: { id: "asc" } });
+}
+
+// ───────────── staff queues (index "Application_open_queue_idx") ─────────────
+
+/** The statuses of the partial index "Application_open_queue_idx" (migration 20261124064000). */
+export const OPEN_QUEUE_STATUSES = [
+  "UNDER_REVIEW",
+  "AGREED_CHECK",
+  "REJECTED_CHECK",
+  "CONFIRMED_APPROVAL",
+  "REJECTED_APPROVAL",
+] as const satisfies readonly Status[];
+
+export interface OpenQueueFilter {
+  regions: string[];
+  /** A subset of OPEN_QUEUE_STATUSES. */
+  statuses: Status[];
+  /** The checker's queue: only applications whose current notice names this user (GIN "Notice_checkerIds_idx"). */
+  checkerId?: string;
+}
+
+export interface OpenQueueItem {
+  id: string;
+  status: Status;
+  statusChangedAt: Date;
+  orgNameKk: string;
+  orgNameRu: string;
+}
+
+/**
+ * The WHERE of a staff queue. The statuses are written as literals (checked against the index's list), so
+ * that the planner can prove the partial index's predicate; one region is an equality, so the index returns
+ * the rows in (statusChangedAt, id) order without a sort.
+ */
+function openQueueWhere(f: OpenQueueFilter): Prisma.Sql {
+  const statuses = f.statuses.filter((s) => (OPEN_QUEUE_STATUSES as readonly string[]).includes(s));
+  if (!statuses.length || statuses.length !== f.statuses.length)
+    throw new Error(`not a queue status list: ${f.statuses.join(",")}`);
+  const region =
+    f.regions.length === 1
+      ? Prisma.sql`a."regionCode" = ${f.regions[0]}`
+      : Prisma.sql`a."regionCode" = ANY(${f.regions}::text[])`;
+  const status = Prisma.raw(`a.status IN (${statuses.map((s) => `'${s}'`).join(", ")})`);
+  const checker = f.checkerId
+    ? Prisma.sql` AND EXISTS (SELECT 1 FROM "Notice" n WHERE n."applicationId" = a.id AND n."deletedAt" IS NULL
+                               AND n."checkerIds" @> ARRAY[${f.checkerId}]::text[])`
+    : Prisma.empty;
+  return Prisma.sql`${region} AND ${status}${checker}`;
+}
+
+const utc = (d: Date) => Prisma.sql`(${d.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+
+/**
+ * One keyset page of a staff queue, oldest status change first: `after` a cursor (next page) or `before` it
+ * (previous page, read backwards and returned in ascending order). `more`: whether rows lie beyond the page
+ * in the direction read.
+ */
+export async function openQueuePage(
+  db: Db,
+  f: OpenQueueFilter,
+  opts: { limit: number; after?: Cursor | null; before?: Cursor | null },
+): Promise<{ items: OpenQueueItem[]; more: boolean }> {
+  if (!f.regions.length) return { items: [], more: false };
+  const back = !!opts.before;
+  const c = opts.before ?? opts.after ?? null;
+  const cursor = c
+    ? back
+      ? Prisma.sql` AND (a."statusChangedAt", a.id) < (${utc(c.at)}, ${c.id})`
+      : Prisma.sql` AND (a."statusChangedAt", a.id) > (${utc(c.at)}, ${c.id})`
+    : Prisma.empty;
+  const order = Prisma.raw(back ? `a."statusChangedAt" DESC, a.id DESC` : `a."statusChangedAt", a.id`);
+  const rows = await db.$queryRaw<OpenQueueItem[]>`
+    SELECT a.id, a.status::text AS status, a."statusChangedAt", o."nameKk" AS "orgNameKk", o."nameRu" AS "orgNameRu"
+      FROM "Application" a JOIN "Organisation" o ON o.id = a."orgId"
+     WHERE ${openQueueWhere(f)}${cursor}
+     ORDER BY ${order}
+     LIMIT ${opts.limit + 1}`;
+  const more = rows.length > opts.limit;
+  const items = rows.slice(0, opts.limit);
+  return { items: back ? items.reverse() : items, more };
+}
+
+/** The size of a staff queue, counted up to `cap` + 1 rows only (shown as "cap+"). */
+export async function openQueueCount(db: Db, f: OpenQueueFilter, cap: number): Promise<number> {
+  if (!f.regions.length) return 0;
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM "Application" a WHERE ${openQueueWhere(f)} LIMIT ${cap + 1}) q`;
+  return rows[0]?.n ?? 0;
 }

@@ -81,3 +81,28 @@ describe("queue", () => {
     expect(String(s.last()!.payload.text)).toContain("только сотрудникам");
   });
 });
+
+describe("queue paging (keyset)", () => {
+  it("pages forward and back with the (statusChangedAt, id) cursor in ≤ 64-byte callback data", async () => {
+    const reviewer = h.user(DEMO.reviewer);
+    await reviewer.send("/queue");
+    const first = String(reviewer.last()!.payload.text);
+    const next = reviewer.buttons().find((b) => b.data?.startsWith("fs.q:REVIEWER:1:n:"));
+    expect(next).toBeDefined();
+    expect(Buffer.byteLength(next!.data!, "utf8")).toBeLessThanOrEqual(64);
+    await reviewer.press(next!.data!);
+    const second = String(reviewer.last()!.payload.text);
+    expect(second).toMatch(/стр\. 2 из \d/);
+    expect(second).toMatch(/^6\. /m);
+    const prev = reviewer.buttons().find((b) => b.data?.startsWith("fs.q:REVIEWER:0"));
+    expect(prev).toBeDefined();
+    await reviewer.press(prev!.data!);
+    expect(String(reviewer.last()!.payload.text)).toBe(first);
+  });
+
+  it("answers a forged or malformed page button with the first page", async () => {
+    const reviewer = h.user(DEMO.reviewer);
+    await reviewer.press(cb("fs.q", ["REVIEWER", "7", "x", "zz", "nope"]));
+    expect(String(reviewer.last()!.payload.text)).toContain("стр. 1 из");
+  });
+});

@@ -9,7 +9,8 @@
 //   fs.aa / fs.ar           approver approve / refuse                    fs.xs:<app>@v        X1 pick exclusion reason
 //   fs.xr:<app>:<code>@v    X1 reason chosen                             fs.xk:<app>@v        X1 form exclusion notice
 //   fs.xa:<app>@v           X7 show the notice + SHA-256                 fs.xc:<app>@v        X7 confirm (Signer)
-//   fs.q:<role>:<page>      queue page                                   fs.x                 cancel the prompt
+//   fs.q:<role>:0           queue, first page                            fs.x                 cancel the prompt
+//   fs.q:<role>:<page>:<n|p>:<at36>:<id>  queue page after (n) / before (p) the keyset cursor (statusChangedAt, id)
 import { InlineKeyboard } from "grammy";
 import type { Action } from "../../../domain/types.ts";
 import { cb } from "../../callbacks.ts";

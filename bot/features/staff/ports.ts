@@ -3,19 +3,33 @@
 import { decide } from "../../../domain/stateMachine.ts";
 import type { Action, Actor, DomainError, Status } from "../../../domain/types.ts";
 import type { PrismaClient } from "../../../generated/prisma/client.ts";
-import { type ApplyTransitionResult, applyTransition } from "../../../prisma/store/applications.ts";
-import { actorFor } from "../../../prisma/store/users.ts";
-import type { TransitionInput } from "../../../domain/contracts.ts";
+import {
+  type ApplyTransitionResult,
+  actorForApplication,
+  applyTransition,
+} from "../../../prisma/store/applications.ts";
+import type { AppSnapshot, TransitionInput } from "../../../domain/contracts.ts";
 
 export { actionsFor, lastDecision, loadSnapshot, rolesFor } from "./snapshot.ts";
 
 export type Outcome =
-  | { ok: true; from: Status; to: Status | "DELETED"; closeStage: boolean }
+  | {
+      ok: true;
+      from: Status;
+      to: Status | "DELETED";
+      closeStage: boolean;
+      /** The application after the transition, read in its transaction (absent when deleted). */
+      snapshot?: AppSnapshot;
+    }
   | { ok: false; kind: "stale"; decidedBy: string | null; decidedAt: Date | null }
   | { ok: false; kind: "denied"; errors: DomainError[] }
   | { ok: false; kind: "not_found" };
 
-/** Re-authorise (actorFor + decide inside the store) and apply one transition in one transaction. */
+/**
+ * Re-authorise (the actor's roles read from the database in this press + decide inside the store) and apply
+ * one transition in one transaction. `actor`: the roles this press already read (staffPress), not read again.
+ * The transition also writes the "stage_closed" rows of the step it ends and returns the new snapshot.
+ */
 export async function runTransition(
   deps: { prisma: PrismaClient; now: () => Date },
   args: {
@@ -24,9 +38,13 @@ export async function runTransition(
     action: Action;
     userId: string;
     input?: TransitionInput;
+    actor?: Actor;
   },
 ): Promise<Outcome> {
-  const actor: Actor | null = (await actorFor(deps.prisma, args.userId, args.applicationId)) ?? null;
+  const actor: Actor | null =
+    args.actor && args.actor.userId === args.userId
+      ? args.actor
+      : await actorForApplication(deps.prisma, args.userId, args.applicationId);
   if (!actor) return { ok: false, kind: "not_found" };
   const r = await applyTransition(deps.prisma, {
     applicationId: args.applicationId,
@@ -36,6 +54,8 @@ export async function runTransition(
     input: args.input ?? {},
     decide,
     now: deps.now(),
+    closeStage: true,
+    returnSnapshot: true,
   });
   return normalise(r);
 }
@@ -47,6 +67,7 @@ function normalise(r: ApplyTransitionResult): Outcome {
       from: r.decision.from,
       to: r.decision.to,
       closeStage: !!r.decision.effects.closeStage,
+      ...(r.snapshot ? { snapshot: r.snapshot } : {}),
     };
   }
   if (r.reason === "not_found") return { ok: false, kind: "not_found" };

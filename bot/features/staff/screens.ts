@@ -2,13 +2,14 @@
 import { createHash } from "node:crypto";
 import { InlineKeyboard } from "grammy";
 import { workingDaysBetween } from "../../../domain/calendar.ts";
-import type { StaffRole, Status } from "../../../domain/types.ts";
+import type { AppSnapshot } from "../../../domain/contracts.ts";
+import type { Actor, StaffRole, Status } from "../../../domain/types.ts";
 import type { PrismaClient } from "../../../generated/prisma/client.ts";
 import { cb } from "../../callbacks.ts";
 import { escapeHtml, type Lang, type Translate } from "../../i18n.ts";
 import { clip, fmtKzTime, nameIn } from "../../outbox/format.ts";
 import { noticeLines, reasonNames, renderOutbox } from "../../outbox/render.ts";
-import { pageWindow } from "../../paging.ts";
+import { type Cursor, openQueueCount, openQueuePage } from "../../../prisma/store/applications.ts";
 import { actionsKeyboard, V } from "./keyboards.ts";
 import { actionsFor, loadSnapshot, rolesFor } from "./snapshot.ts";
 
@@ -25,15 +26,17 @@ export async function cardScreen(
   appId: string,
   userId: string,
   header?: string,
+  known: { app?: AppSnapshot; actor?: Actor } = {},
 ): Promise<Screen | null> {
-  const [app, actor] = await Promise.all([loadSnapshot(prisma, appId), rolesFor(prisma, userId, appId)]);
+  // What the caller already read in this press (the transition's own snapshot, the press's roles) is not
+  // read again; the rest is read in parallel (outside any transaction, each on its own connection).
+  const [app, actor, r, notice] = await Promise.all([
+    known.app ?? loadSnapshot(prisma, appId),
+    known.actor ?? rolesFor(prisma, userId, appId),
+    renderOutbox(prisma, { kind: "card", payload: {}, applicationId: appId, userId, chatId: 0n }, lang),
+    noticeLines(prisma, appId, lang, t),
+  ]);
   if (!app || !actor || actor.staffRoles.length === 0) return null;
-  const r = await renderOutbox(
-    prisma,
-    { kind: "card", payload: {}, applicationId: appId, userId, chatId: 0n },
-    lang,
-  );
-  const notice = await noticeLines(prisma, appId, lang, t);
   const text = clip([header ? `<b>${header}</b>` : null, r.text, ...notice].filter(Boolean).join("\n"));
   return { text, reply_markup: actionsKeyboard(t, app, actionsFor(app, actor)) };
 }
@@ -175,37 +178,74 @@ const QUEUE_STATUSES: Record<StaffRole, Status[]> = {
   MANAGER: ["UNDER_REVIEW", "AGREED_CHECK", "REJECTED_CHECK", "CONFIRMED_APPROVAL", "REJECTED_APPROVAL"],
 };
 
+/** The queue's size is counted up to this many rows ("100+"), not exactly on every page. */
+export const QUEUE_COUNT_CAP = 100;
+
+/**
+ * Where a queue page starts: page number (for the title and line numbers) and the keyset cursor of the
+ * neighbouring page, `n` after the last row of the previous page, `p` before the first row of the next one.
+ * In the callback data: `fs.q:<role>:<page>:<n|p>:<statusChangedAt ms, base 36>:<id>` (≤ 64 bytes).
+ */
+export interface QueuePos {
+  page: number;
+  dir?: "n" | "p";
+  cursor?: Cursor;
+}
+
+/** Parse the ids of a `fs.q` button (after the role); anything malformed is the first page. */
+export function queuePosOf(ids: readonly string[]): QueuePos {
+  const page = Math.max(0, Math.min(1_000_000, Number.parseInt(ids[0] ?? "0", 10) || 0));
+  const [dir, at, id] = ids.slice(1);
+  const ms = at ? Number.parseInt(at, 36) : Number.NaN;
+  if ((dir !== "n" && dir !== "p") || !id || !Number.isFinite(ms) || page === 0) return { page: 0 };
+  return { page, dir, cursor: { at: new Date(ms), id } };
+}
+
+const queueButton = (
+  role: StaffRole,
+  page: number,
+  dir: "n" | "p",
+  c: { statusChangedAt: Date; id: string },
+) => cb(V.queue, [role, page, dir, c.statusChangedAt.getTime().toString(36), c.id]);
+
 export async function queueScreen(
   prisma: PrismaClient,
   t: Translate,
   lang: Lang,
   userId: string,
   role: StaffRole | undefined,
-  page: number,
+  pos: QueuePos | number,
   now: Date,
 ): Promise<Screen> {
+  const at: QueuePos = typeof pos === "number" ? { page: 0 } : pos;
   const memberships = await prisma.staffMembership.findMany({
     where: { userId },
-    include: { branch: { select: { regionCode: true } } },
+    select: { role: true, branch: { select: { regionCode: true } } },
   });
   if (!memberships.length) return { text: t("staff:queue.no_role") };
   const roles = [...new Set(memberships.map((m) => m.role))];
   const r: StaffRole = role && roles.includes(role) ? role : roles[0]!;
-  const regions = memberships.filter((m) => m.role === r).map((m) => m.branch.regionCode);
-  const where = {
-    regionCode: { in: regions },
-    status: { in: QUEUE_STATUSES[r] },
-    ...(r === "CHECKER" ? { notices: { some: { deletedAt: null, checkerIds: { has: userId } } } } : {}),
+  const filter = {
+    regions: [...new Set(memberships.filter((m) => m.role === r).map((m) => m.branch.regionCode))],
+    statuses: QUEUE_STATUSES[r],
+    ...(r === "CHECKER" ? { checkerId: userId } : {}),
   };
-  const total = await prisma.application.count({ where });
-  const { page: p, pages, skip } = pageWindow(total, page, QUEUE_PAGE);
-  const apps = await prisma.application.findMany({
-    where,
-    orderBy: [{ statusChangedAt: "asc" }, { id: "asc" }],
-    skip,
-    take: QUEUE_PAGE,
-    include: { org: { select: { nameKk: true, nameRu: true } } },
-  });
+  // Independent reads, in parallel outside any transaction: the page (keyset) and the capped count.
+  const [pageRows, total] = await Promise.all([
+    openQueuePage(prisma, filter, {
+      limit: QUEUE_PAGE,
+      ...(at.cursor ? (at.dir === "p" ? { before: at.cursor } : { after: at.cursor }) : {}),
+    }),
+    openQueueCount(prisma, filter, QUEUE_COUNT_CAP),
+  ]);
+  const apps = pageRows.items;
+  // A short backwards page (rows left the queue meanwhile) starts the list again from the top.
+  const p = at.dir === "p" && !pageRows.more ? 0 : at.page;
+  const hasPrev = at.dir === "p" ? pageRows.more : p > 0;
+  const hasNext = at.dir === "p" ? true : pageRows.more;
+  const capped = total > QUEUE_COUNT_CAP;
+  const knownPages = Math.max(1, Math.ceil(Math.min(total, QUEUE_COUNT_CAP) / QUEUE_PAGE), p + 1);
+  const pages = capped ? `${knownPages}+` : knownPages;
   const kb = new InlineKeyboard();
   for (const other of roles.filter((x) => x !== r))
     kb.text(t(`staff:role.${other}`), cb(V.queue, [other, 0]));
@@ -213,16 +253,19 @@ export async function queueScreen(
   const lines = [t("staff:queue.title", { role: t(`staff:role.${r}`), page: p + 1, pages })];
   if (!apps.length) lines.push(t("staff:queue.empty"));
   apps.forEach((a, i) => {
-    const n = skip + i + 1;
+    const n = p * QUEUE_PAGE + i + 1;
     const age = Math.max(0, workingDaysBetween(a.statusChangedAt, now));
-    const org = nameIn(lang, a.org);
+    const org = nameIn(lang, { nameKk: a.orgNameKk, nameRu: a.orgNameRu });
     lines.push(
       t("staff:queue.line", { n, org: escapeHtml(org), status: t(`notify:status.${a.status}`), age }),
     );
     kb.text(`${n}. ${org.slice(0, 40)}`, cb(V.view, [a.id])).row();
   });
-  if (p > 0) kb.text(t("staff:btn.prev"), cb(V.queue, [r, p - 1]));
-  if (p < pages - 1) kb.text(t("staff:btn.next"), cb(V.queue, [r, p + 1]));
+  const first = apps[0];
+  const last = apps[apps.length - 1];
+  if (hasPrev && first)
+    kb.text(t("staff:btn.prev"), p - 1 === 0 ? cb(V.queue, [r, 0]) : queueButton(r, p - 1, "p", first));
+  if (hasNext && last) kb.text(t("staff:btn.next"), queueButton(r, p + 1, "n", last));
   return { text: lines.join("\n"), reply_markup: kb };
 }
 

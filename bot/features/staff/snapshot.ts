@@ -4,32 +4,17 @@ import { allowedActions } from "../../../domain/stateMachine.ts";
 import type { Action, Actor } from "../../../domain/types.ts";
 import type { PrismaClient } from "../../../generated/prisma/client.ts";
 import {
+  actorForApplication,
   lastDecision as storeLastDecision,
   loadSnapshot as storeLoadSnapshot,
 } from "../../../prisma/store/applications.ts";
 
 /**
  * The user's roles for this application (org roles in its organisation, staff roles in its region's branch),
- * read fresh. Used to draw buttons; every press is authorised again by the store (actorFor + decide).
+ * read fresh in one query. Every press reads them once (staffPress) and the store decides with them.
  */
-export async function rolesFor(
-  prisma: PrismaClient,
-  userId: string,
-  applicationId: string,
-): Promise<Actor | null> {
-  const app = await prisma.application.findUnique({
-    where: { id: applicationId },
-    select: { orgId: true, region: { select: { branch: { select: { id: true } } } } },
-  });
-  if (!app) return null;
-  const branchId = app.region?.branch?.id;
-  const [org, staff] = await Promise.all([
-    prisma.orgMembership.findMany({ where: { userId, orgId: app.orgId }, select: { role: true } }),
-    branchId
-      ? prisma.staffMembership.findMany({ where: { userId, branchId }, select: { role: true } })
-      : Promise.resolve([]),
-  ]);
-  return { userId, orgRoles: org.map((m) => m.role), staffRoles: staff.map((m) => m.role) };
+export function rolesFor(prisma: PrismaClient, userId: string, applicationId: string): Promise<Actor | null> {
+  return actorForApplication(prisma, userId, applicationId);
 }
 
 /** The actions this actor may take on the application now (drives which buttons are drawn). */
