@@ -1382,9 +1382,12 @@ function openQueueWhere(f: OpenQueueFilter): Prisma.Sql {
       ? Prisma.sql`a."regionCode" = ${f.regions[0]}`
       : Prisma.sql`a."regionCode" = ANY(${f.regions}::text[])`;
   const status = Prisma.raw(`a.status IN (${statuses.map((s) => `'${s}'`).join(", ")})`);
+  // A scalar subquery with LIMIT is not turned into a semi-join: PostgreSQL walks the queue index in date
+  // order and probes each row's notice through Notice(applicationId, deletedAt), stopping after one page,
+  // instead of reading every notice of the table (EXISTS was planned as a hash semi-join over all of Notice).
   const checker = f.checkerId
-    ? Prisma.sql` AND EXISTS (SELECT 1 FROM "Notice" n WHERE n."applicationId" = a.id AND n."deletedAt" IS NULL
-                               AND n."checkerIds" @> ARRAY[${f.checkerId}]::text[])`
+    ? Prisma.sql` AND (SELECT true FROM "Notice" n WHERE n."applicationId" = a.id AND n."deletedAt" IS NULL
+                               AND n."checkerIds" @> ARRAY[${f.checkerId}]::text[] LIMIT 1)`
     : Prisma.empty;
   return Prisma.sql`${region} AND ${status}${checker}`;
 }
