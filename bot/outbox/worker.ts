@@ -8,9 +8,13 @@
 //   (The one window left is a crash between Telegram's answer and the SENT update.)
 // - Per-chat order: only the oldest PENDING row of a chat can be claimed, so a later row never overtakes an
 //   earlier one that is pending or waiting for a retry.
-// - Rates: a global token bucket (OUTBOX_GLOBAL_RATE/s) and per-chat pacing (OUTBOX_CHAT_RATE/s) per process;
-//   429 retry_after pauses that chat and the global bucket; 5xx and network errors are retried with
-//   exponential backoff + jitter; 403 (bot blocked) and other 4xx fail the row at once.
+// - Rates (per process, see ratelimit.ts): smooth global pacing at 0.97 × OUTBOX_GLOBAL_RATE (no initial burst;
+//   a FIFO gate grants slots) and per-chat spacing of 1/OUTBOX_CHAT_RATE. A 429 holds its scope for exactly
+//   retry_after (the chat, when we were writing to it at its own pace; otherwise every chat), then sending
+//   resumes paced; the row is due again then, without counting an attempt. 5xx and network errors are retried
+//   with exponential backoff + jitter; 403 (bot blocked) and other 4xx fail the row at once.
+// - A row is sent only within the first half of its lease (a long wait hands it back instead), so a lease never
+//   runs out under a row that is about to be sent.
 // - Staff messages: once a step is decided every sent message of that step gets a "stage_closed" edit row
 //   (who decided and when, no buttons); a staff message whose step ended before delivery is not sent.
 import { randomBytes } from "node:crypto";
@@ -22,7 +26,7 @@ import { type ClaimedRow, claimBatch as storeClaimBatch } from "../../prisma/sto
 import type { AppConfig } from "../config.ts";
 import { recipientLang, renderOutbox } from "./render.ts";
 import { STAGE_KINDS, stageState } from "./stage.ts";
-import { backoffMs, ChatPacer, TokenBucket } from "./ratelimit.ts";
+import { backoffMs, ChatPacer, RateGate, TokenBucket, windowSafeToleranceMs } from "./ratelimit.ts";
 
 export interface OutboxDeps {
   prisma: PrismaClient;
@@ -55,9 +59,16 @@ export interface DeliveryStats {
 export type OutboxRow = ClaimedRow;
 
 interface Limits {
-  global: TokenBucket;
+  gate: RateGate;
   chats: ChatPacer;
 }
+
+/** Pace a few percent under Telegram's overall limit: room for network jitter, never a full window. */
+export const GLOBAL_SHARE = 0.97;
+/** Rows kept in process by startOutboxWorker: this many seconds of sending at the global rate. */
+const PIPELINE_SECONDS = 2;
+/** A 429 counts for the chat alone when the previous message to it went less than this many gaps earlier. */
+const CHAT_SCOPE_GAPS = 2;
 
 const limitsByApi = new WeakMap<object, Limits>();
 
@@ -65,7 +76,11 @@ function limitsFor(deps: OutboxDeps, api: Api): Limits {
   let l = limitsByApi.get(api);
   if (!l) {
     l = {
-      global: new TokenBucket(deps.config.OUTBOX_GLOBAL_RATE),
+      gate: new RateGate(
+        new TokenBucket(deps.config.OUTBOX_GLOBAL_RATE * GLOBAL_SHARE, {
+          catchUpMs: windowSafeToleranceMs(GLOBAL_SHARE),
+        }),
+      ),
       chats: new ChatPacer(deps.config.OUTBOX_CHAT_RATE),
     };
     limitsByApi.set(api, l);
@@ -75,20 +90,55 @@ function limitsFor(deps: OutboxDeps, api: Api): Limits {
 
 const defaultWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
-/** Wait `ms`, or less if the signal aborts; the abort listener is removed either way (no leak per poll). */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
+/**
+ * Timers and waits of one worker run, with ONE abort listener however many rows wait (hundreds at a time):
+ * a listener per sleeping row would trip MaxListenersExceededWarning. `dispose()` removes the listener.
+ */
+class Waits {
+  private readonly onStop = new Set<() => void>();
+  private readonly abort = () => {
+    for (const cb of [...this.onStop]) cb();
+    this.onStop.clear();
+  };
+  constructor(private readonly signal?: AbortSignal) {
+    signal?.addEventListener("abort", this.abort, { once: true });
+  }
+
+  get aborted(): boolean {
+    return this.signal?.aborted ?? false;
+  }
+
+  /** Call `cb` on abort (at once if already aborted); returns the unregister function. */
+  onAbort(cb: () => void): () => void {
+    if (this.aborted) {
+      cb();
+      return () => {};
+    }
+    this.onStop.add(cb);
+    return () => {
+      this.onStop.delete(cb);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  }
+
+  /** Wait `ms`, or less if the run is stopped. */
+  sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.aborted || ms <= 0) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        this.onStop.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.onStop.add(done);
+    });
+  }
+
+  dispose() {
+    this.signal?.removeEventListener("abort", this.abort);
+    this.onStop.clear();
+  }
+}
 
 /**
  * Claim up to `limit` rows (the store's claim): only the oldest PENDING row of each chat that is due and not
@@ -200,38 +250,62 @@ export async function deliverOnce(
   signal?: AbortSignal,
 ) {
   opts.workerId ??= defaultWorkerId();
-  const workerId = opts.workerId;
-  const leaseMs = opts.leaseMs ?? 60_000;
-  const limits = limitsFor(deps, api);
-  const stats: DeliveryStats = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
-  const rows = await claimBatch(deps.prisma, workerId, opts.batchSize ?? 50, leaseMs);
-  stats.claimed = rows.length;
-  await Promise.all(rows.map((row) => deliverRow(deps, api, opts, workerId, limits, row, stats, signal)));
-  return stats;
+  const waits = new Waits(signal);
+  try {
+    const run = runContext(deps, api, opts, opts.workerId, waits);
+    const stats: DeliveryStats = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
+    const rows = await claimBatch(deps.prisma, run.workerId, opts.batchSize ?? 50, run.leaseMs);
+    stats.claimed = rows.length;
+    const claimedAt = Date.now();
+    await Promise.all(rows.map((row) => deliverRow(run, row, claimedAt, stats)));
+    return stats;
+  } finally {
+    waits.dispose();
+  }
 }
 
-async function deliverRow(
+/** What every row of one worker run shares. */
+interface RunContext {
+  deps: OutboxDeps;
+  api: Api;
+  opts: WorkerOptions;
+  workerId: string;
+  limits: Limits;
+  waits: Waits;
+  leaseMs: number;
+}
+
+function runContext(
   deps: OutboxDeps,
   api: Api,
   opts: WorkerOptions,
   workerId: string,
-  limits: Limits,
-  row: OutboxRow,
-  stats: DeliveryStats,
-  signal?: AbortSignal,
-) {
+  waits: Waits,
+): RunContext {
+  return { deps, api, opts, workerId, limits: limitsFor(deps, api), waits, leaseMs: opts.leaseMs ?? 60_000 };
+}
+
+async function deliverRow(run: RunContext, row: OutboxRow, claimedAt: number, stats: DeliveryStats) {
+  const { deps, api, opts, workerId, limits, waits } = run;
   const { prisma } = deps;
   const chat = String(row.chatId);
   const maxAttempts = opts.maxAttempts ?? 12;
+  // A row is sent only well inside its lease: past this time another worker may already have claimed it.
+  const deadline = claimedAt + run.leaseMs / 2;
+  let sinceLastToChat = Number.POSITIVE_INFINITY;
   try {
-    // Per-chat pacing: wait a little in process, or hand the row back for later.
+    // Per-chat pacing: wait a little in process (other chats' rows go on meanwhile), or hand the row back.
     const chatWait = limits.chats.waitFor(chat);
-    if (chatWait > (opts.maxChatWaitMs ?? 2000)) {
+    if (chatWait > (opts.maxChatWaitMs ?? 2000) || Date.now() + chatWait > deadline) {
       await retryLater(prisma, row, workerId, chatWait, null, false);
       stats.retried++;
       return;
     }
-    await sleep(chatWait, signal);
+    await waits.sleep(chatWait);
+    if (waits.aborted) {
+      await retryLater(prisma, row, workerId, 0, null, false);
+      return;
+    }
     if (!(await stageState(prisma, row)).live) {
       await finish(prisma, row, workerId, {
         status: "SENT",
@@ -243,16 +317,18 @@ async function deliverRow(
     }
     const lang = await recipientLang(prisma, row);
     const r = await renderOutbox(prisma, row, lang);
-    // Global bucket (may be paused by a 429).
-    for (;;) {
-      if (signal?.aborted) {
-        await retryLater(prisma, row, workerId, 0, null, false);
-        return;
-      }
-      const wait = limits.global.tryTake();
-      if (wait === 0) break;
-      await sleep(Math.min(wait, 1000), signal);
+    // Global pacing: a FIFO slot (may be held back by a 429 pause).
+    const slot = limits.gate.acquire(deadline);
+    const unregister = waits.onAbort(slot.cancel);
+    const granted = await slot.ready;
+    unregister();
+    if (!granted) {
+      // Stopping, or the pause outlasts the lease: give the row back, due when the pause is over.
+      await retryLater(prisma, row, workerId, limits.gate.bucket.pausedFor(), null, false);
+      if (!waits.aborted) stats.retried++;
+      return;
     }
+    sinceLastToChat = limits.chats.sinceLast(chat);
     limits.chats.sent(chat);
     let messageId: number | null = null;
     const chatId = Number(row.chatId);
@@ -276,31 +352,34 @@ async function deliverRow(
       await closeStaleStaffMessages(prisma, row.applicationId);
     }
   } catch (e) {
-    await handleError(deps, limits, opts, workerId, row, chat, maxAttempts, stats, e);
+    await handleError(run, row, chat, sinceLastToChat, maxAttempts, stats, e);
   }
 }
 
 async function handleError(
-  deps: OutboxDeps,
-  limits: Limits,
-  opts: WorkerOptions,
-  workerId: string,
+  run: RunContext,
   row: OutboxRow,
   chat: string,
+  sinceLastToChat: number,
   maxAttempts: number,
   stats: DeliveryStats,
   e: unknown,
 ) {
+  const { deps, limits, opts, workerId } = run;
   const { prisma } = deps;
   const msg = describe(e);
   if (e instanceof GrammyError) {
     if (e.error_code === 429) {
-      const ms = Math.max(1, e.parameters.retry_after ?? 1) * 1000;
+      // As long as Telegram asks (retry_after is in whole seconds), for the scope it is about: a chat we were
+      // writing to at its own pace is told to slow down; otherwise it is the bot's overall flood limit, and
+      // every chat waits. Afterwards sending resumes paced, without a catch-up burst.
+      const ms = Math.max(0, e.parameters.retry_after ?? 1) * 1000;
+      const scope = sinceLastToChat < CHAT_SCOPE_GAPS * limits.chats.gapMs ? "chat" : "global";
       limits.chats.pause(chat, ms);
-      limits.global.pause(ms);
+      if (scope === "global") limits.gate.pause(ms);
       await retryLater(prisma, row, workerId, ms, msg, false);
       stats.retried++;
-      deps.logger.warn({ outbox: String(row.id), retry_after: ms / 1000 }, "outbox: 429, pausing");
+      deps.logger.warn({ outbox: String(row.id), retry_after: ms / 1000, scope }, "outbox: 429, pausing");
       return;
     }
     if (
@@ -335,31 +414,81 @@ async function handleError(
   stats.retried++;
 }
 
-/** Run the worker until stop(): poll, deliver, repeat. Several processes may run it at once. */
+/**
+ * Run the worker until stop(): a pipeline, not batch after batch. Up to `batchSize` claimed rows are in
+ * process at once (default: PIPELINE_SECONDS of sending at the global rate); when a quarter of them are done the
+ * worker claims more, so the pacer always has the next rows rendered and waiting. Each row waits on its own
+ * (its chat's pacing, then a FIFO slot of the global pacer): a chat that must wait never holds up the others.
+ * Several processes may run it at once (SKIP LOCKED + lease).
+ */
 export function startOutboxWorker(
   deps: OutboxDeps,
   api: Api,
   opts: WorkerOptions = {},
 ): { stop(): Promise<void>; workerId: string } {
-  const o: WorkerOptions = { ...opts, workerId: opts.workerId ?? defaultWorkerId() };
+  const workerId = opts.workerId ?? defaultWorkerId();
+  const o: WorkerOptions = { ...opts, workerId };
   const pollMs = o.pollMs ?? deps.config.OUTBOX_POLL_MS;
+  const capacity =
+    o.batchSize ?? Math.max(10, Math.ceil(deps.config.OUTBOX_GLOBAL_RATE * GLOBAL_SHARE * PIPELINE_SECONDS));
+  // Claim in slices of a quarter of the pipeline: rendering a claimed slice costs CPU on this event loop,
+  // and a big slice at once would delay the pacer's timer.
+  const refillAt = Math.max(1, Math.floor(capacity / 4));
   const ac = new AbortController();
+  const waits = new Waits(ac.signal);
+  const run = runContext(deps, api, o, workerId, waits);
+  const stats: DeliveryStats = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
+  const inflight = new Set<Promise<void>>();
+  let wake: (() => void) | null = null;
+  /** Sleep up to `ms`; an earlier wake() (rows done, stop) ends it. */
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const unregister = waits.onAbort(done);
+      wake = done;
+      function done() {
+        clearTimeout(timer);
+        unregister();
+        wake = null;
+        resolve();
+      }
+    });
   const loop = (async () => {
+    let short = false;
     while (!ac.signal.aborted) {
       try {
-        const s = await deliverOnce(deps, api, o, ac.signal);
-        if (s.claimed === 0) await sleep(pollMs, ac.signal);
+        const room = capacity - inflight.size;
+        if (room >= refillAt) {
+          const rows = await claimBatch(deps.prisma, workerId, room, run.leaseMs);
+          stats.claimed += rows.length;
+          short = rows.length < room;
+          const claimedAt = Date.now();
+          for (const row of rows) {
+            const p: Promise<void> = deliverRow(run, row, claimedAt, stats)
+              .catch((e: unknown) => deps.logger.error({ err: describe(e) }, "outbox: row failed"))
+              .finally(() => {
+                inflight.delete(p);
+                // Refill when a quarter of the pipeline is free; after a short claim only when it ran dry or at the poll.
+                if (inflight.size === 0 || (!short && capacity - inflight.size >= refillAt)) wake?.();
+              });
+            inflight.add(p);
+          }
+        }
+        if (ac.signal.aborted) break;
+        if (short || capacity - inflight.size < refillAt) await idle(pollMs);
       } catch (e) {
         deps.logger.error({ err: describe(e) }, "outbox: pass failed");
-        await sleep(pollMs, ac.signal);
+        await idle(pollMs);
       }
     }
+    await Promise.all(inflight);
   })();
   return {
-    workerId: o.workerId!,
+    workerId,
     async stop() {
       ac.abort();
       await loop;
+      waits.dispose();
     },
   };
 }

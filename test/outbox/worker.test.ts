@@ -2,7 +2,13 @@
 import { Api } from "grammy";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { claimBatch, deliverOnce, type OutboxDeps, type WorkerOptions } from "../../bot/outbox/worker.ts";
+import {
+  claimBatch,
+  deliverOnce,
+  type OutboxDeps,
+  startOutboxWorker,
+  type WorkerOptions,
+} from "../../bot/outbox/worker.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { applicationUnderReview } from "../staff/setup.ts";
 
@@ -213,5 +219,60 @@ describe("outbox worker", () => {
     expect(new Set(delivered.map((r) => `${r.eventKey}|${r.chatId}`)).size).toBe(delivered.length);
     expect(delivered.some((r) => r.kind === "new_for_review")).toBe(true);
     expect(delivered.some((r) => r.kind === "status_changed")).toBe(true);
+  });
+
+  it("the pipelined worker paces each chat without holding up the others, with one abort listener", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      await addRows([1101], 3);
+      const others = Array.from({ length: 30 }, (_, i) => 1200 + i);
+      await addRows(others, 1);
+      const { api, calls } = stubApi(() => null);
+      const paced: OutboxDeps = { ...deps, config: { ...deps.config, OUTBOX_CHAT_RATE: 5 } };
+      const w = startOutboxWorker(paced, api, { pollMs: 20 });
+      const until = Date.now() + 10_000;
+      while ((await db.prisma.outbox.count({ where: { status: "PENDING" } })) > 0 && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await w.stop();
+      await expectExactlyOnceInOrder(calls, 33);
+      const a = calls.filter((c) => c.chatId === 1101).map((c) => c.at);
+      for (let i = 1; i < a.length; i++) expect(a[i]! - a[i - 1]!).toBeGreaterThanOrEqual(195);
+      // every other chat's message went before chat 1101's second one (no head-of-line blocking)
+      const lastOther = Math.max(...calls.filter((c) => c.chatId !== 1101).map((c) => c.at));
+      expect(lastOther).toBeLessThan(a[1]!);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
+  it("a 429 for a chat that was being written to at its own pace holds only that chat", async () => {
+    await addRows([1301], 2);
+    await addRows([1302, 1303, 1304], 1);
+    let n = 0;
+    const { api, calls } = stubApi((_i, payload) =>
+      Number(payload.chat_id) === 1301 && n++ === 1 ? { code: 429, retryAfter: 1 } : null,
+    );
+    const paced: OutboxDeps = { ...deps, config: { ...deps.config, OUTBOX_CHAT_RATE: 10 } };
+    // 1301's first row goes; its second (sent one gap later) gets 429; the other chats are not paused
+    await deliverOnce(paced, api, { maxChatWaitMs: 500 });
+    await deliverOnce(paced, api, { maxChatWaitMs: 500 });
+    const t429 = calls.find((c) => !c.ok)!;
+    expect(t429.chatId).toBe(1301);
+    await addRows([1305], 1);
+    const before = Date.now();
+    await deliverOnce(paced, api, {});
+    const c1305 = calls.find((c) => c.chatId === 1305)!;
+    expect(c1305.ok).toBe(true);
+    expect(c1305.at - before).toBeLessThan(500);
+    await drain(api, {});
+    const rows = await db.prisma.outbox.findMany();
+    expect(rows.every((r) => r.status === "SENT")).toBe(true);
+    const retried = calls.filter((c) => c.chatId === 1301 && c.ok).map((c) => c.at);
+    expect(retried[1]! - t429.at).toBeGreaterThanOrEqual(950);
   });
 });
