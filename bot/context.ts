@@ -2,6 +2,7 @@
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Context, SessionFlavor } from "grammy";
 import type { Logger } from "pino";
+import type { OrgRole, StaffRole } from "../domain/types.ts";
 import type { Lang, Translate } from "./i18n.ts";
 import type { AppDeps } from "./deps.ts";
 
@@ -18,6 +19,12 @@ export interface SessionData {
 
 export const initialSession = (): SessionData => ({ v: 1 });
 
+/** The user's roles in organisations and Fund branches, read with the user (one query) for drawing menus. */
+export interface UserRoles {
+  org: { orgId: string; role: OrgRole }[];
+  staff: { branchId: string; role: StaffRole }[];
+}
+
 export interface AppContextExtras {
   deps: AppDeps;
   log: Logger;
@@ -25,6 +32,8 @@ export interface AppContextExtras {
   t: Translate;
   /** The database user behind ctx.from (created on first contact). */
   user?: { id: string; telegramId: bigint; language: string | null; fullName: string | null };
+  /** Roles read together with the user at the start of the update; reset after a change (invite redemption). */
+  roles?: UserRoles;
 }
 
 export type BaseContext = Context & SessionFlavor<SessionData> & AppContextExtras;

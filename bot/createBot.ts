@@ -6,7 +6,7 @@ import { type Api, Bot, type BotConfig, GrammyError, HttpError, session, type St
 import type { BotCommand, UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import { promptConversations } from "../conversations/prompts.ts";
-import { type AppContext, initialSession, type SessionData } from "./context.ts";
+import { type AppContext, initialSession, type SessionData, type UserRoles } from "./context.ts";
 import type { AppDeps } from "./deps.ts";
 import { features } from "./features/index.ts";
 import { isLang, LANGUAGES, type Lang, translator } from "./i18n.ts";
@@ -56,17 +56,18 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
   bot.use(async (ctx, next) => {
     if (ctx.from && !ctx.from.is_bot) {
       const telegramId = BigInt(ctx.from.id);
-      // One indexed read on the hot path; the (transactional) upsert only on first contact.
-      const select = { id: true, telegramId: true, language: true, fullName: true } as const;
+      // One indexed read with the roles on the hot path; the (transactional) upsert only on first contact.
+      const found = await loadUserWithRoles(deps.prisma, telegramId);
       const user =
-        (await deps.prisma.user.findUnique({ where: { telegramId }, select })) ??
+        found?.user ??
         (await deps.prisma.user.upsert({
           where: { telegramId },
           update: {},
           create: { telegramId, username: ctx.from.username ?? null },
-          select,
+          select: { id: true, telegramId: true, language: true, fullName: true },
         }));
       ctx.user = user;
+      ctx.roles = found?.roles ?? { org: [], staff: [] };
       const lang: Lang | undefined = isLang(ctx.session.lang)
         ? ctx.session.lang
         : isLang(user.language)
@@ -175,4 +176,31 @@ export function describeError(e: unknown): Record<string, unknown> {
   if (e instanceof Error)
     return { type: e.name, message: e.message, stack: e.stack?.split("\n").slice(0, 5).join("\n") };
   return { type: typeof e };
+}
+
+/** The user behind a Telegram id and their organisation and branch roles, in one query (null: first contact). */
+export async function loadUserWithRoles(
+  prisma: AppDeps["prisma"],
+  telegramId: bigint,
+): Promise<{ user: NonNullable<AppContext["user"]>; roles: UserRoles } | null> {
+  const rows = await prisma.$queryRaw<
+    {
+      id: string;
+      telegramId: bigint;
+      language: string | null;
+      fullName: string | null;
+      org: UserRoles["org"];
+      staff: UserRoles["staff"];
+    }[]
+  >`
+    SELECT u.id, u."telegramId", u.language, u."fullName",
+      COALESCE((SELECT json_agg(json_build_object('orgId', m."orgId", 'role', m.role) ORDER BY m."createdAt")
+                  FROM "OrgMembership" m WHERE m."userId" = u.id), '[]'::json) AS org,
+      COALESCE((SELECT json_agg(json_build_object('branchId', s."branchId", 'role', s.role) ORDER BY s."createdAt")
+                  FROM "StaffMembership" s WHERE s."userId" = u.id), '[]'::json) AS staff
+    FROM "User" u WHERE u."telegramId" = ${telegramId}`;
+  const r = rows[0];
+  if (!r) return null;
+  const { org, staff, ...user } = r;
+  return { user: { ...user, telegramId: BigInt(user.telegramId) }, roles: { org, staff } };
 }

@@ -1,8 +1,8 @@
 // The shared main menu, built from the user's roles as they are in the database right now.
 import { InlineKeyboard } from "grammy";
-import type { OrgRole, StaffRole } from "../domain/types.ts";
+import type { OrgRole } from "../domain/types.ts";
 import { cb } from "./callbacks.ts";
-import type { AppContext } from "./context.ts";
+import type { AppContext, UserRoles } from "./context.ts";
 
 /**
  * Callback verbs of the main menu. Each is handled by the feature that owns the screen:
@@ -22,13 +22,12 @@ export const MENU = {
   help: "m.help",
 } as const;
 
-export interface UserRoles {
-  org: { orgId: string; role: OrgRole }[];
-  staff: { branchId: string; role: StaffRole }[];
-}
+export type { UserRoles } from "./context.ts";
 
+/** The user's roles: read with the user at the start of the update (createBot), or now if reset since. */
 export async function loadRoles(ctx: AppContext): Promise<UserRoles> {
   if (!ctx.user) return { org: [], staff: [] };
+  if (ctx.roles) return ctx.roles;
   const [org, staff] = await Promise.all([
     ctx.deps.prisma.orgMembership.findMany({
       where: { userId: ctx.user.id },
@@ -41,7 +40,8 @@ export async function loadRoles(ctx: AppContext): Promise<UserRoles> {
       orderBy: { createdAt: "asc" },
     }),
   ]);
-  return { org, staff };
+  ctx.roles = { org, staff };
+  return ctx.roles;
 }
 
 export const hasOrgRole = (r: UserRoles, role: OrgRole) => r.org.some((m) => m.role === role);

@@ -78,6 +78,7 @@ const pendingInvite = (ctx: AppContext): string | undefined => {
 async function onboard(ctx: AppContext, code: string) {
   if (!ctx.user) return;
   const res = await redeemInvite(ctx.deps.prisma, code, ctx.user.id, ctx.deps.now());
+  ctx.roles = undefined; // the invite may have granted roles: menus re-read them
   if (!res.ok) {
     await ctx.reply(ctx.t(`start:invite.${res.reason}`), { parse_mode: "HTML" });
     await showMainMenu(ctx);
