@@ -5,7 +5,8 @@
 //   npm run bench -- --quick      short run (checks the script works; figures are rough)
 //   npm run bench -- --only=updates,queries   some sections (updates, notifications, queries, startup)
 //   npm run bench -- --out=bench/results.local.json
-//   npm run bench -- --lanes=1    updates in flight (default 12)
+//   npm run bench -- --lanes=1    updates in flight in the closed loop (default 12)
+//   npm run bench -- --open-seconds=30   length of each open-loop run (default 15, --quick 4)
 //   npm run bench -- --scale=1    notification limits in real time (default 10× faster; 5,000 messages take ~3 min at 1×)
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -24,6 +25,7 @@ const out = outArg ?? join(ROOT, quick ? "bench/results.local.json" : "bench/res
 const want = (s: string) => !only || only.includes(s);
 const lanes = args.find((a) => a.startsWith("--lanes="))?.slice(8);
 if (lanes) process.env.BENCH_LANES = lanes;
+const openSeconds = args.find((a) => a.startsWith("--open-seconds="))?.slice(15);
 const scale = args.find((a) => a.startsWith("--scale="))?.slice(8);
 if (scale) process.env.BENCH_NOTIFY_SCALE = scale;
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -64,7 +66,13 @@ async function main(): Promise<void> {
     log(`${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   };
 
-  await run("updates", async () => (await import("./updates.ts")).benchUpdates({ quick, log }));
+  await run("updates", async () =>
+    (await import("./updates.ts")).benchUpdates({
+      quick,
+      log,
+      ...(openSeconds ? { openSeconds: Number(openSeconds) } : {}),
+    }),
+  );
   await run("notifications", async () =>
     (await import("./notifications.ts")).benchNotifications({ quick, log }),
   );

@@ -28,11 +28,25 @@ export interface Prepared {
   laneOf?(i: number): number;
   /** Extra figures after the measured run (e.g. Redis bytes). */
   after?(s: LatencySummary): Promise<{ updates: Row[]; storage: Row[]; notes: string[] }>;
+  /**
+   * The open-loop run: the updates of `count` arrivals, each from a random one of the simulated users
+   * (`rnd`), with whatever data they need created beforehand. The same updates go to the bare bot.
+   */
+  open?(count: number, rnd: () => number): Promise<OpenPrepared>;
+}
+
+export interface OpenPrepared {
+  update(i: number): Update;
+  /** Users the arrivals are drawn from (different chats). */
+  users: number;
+  /** After the run of the real bot: how many of the arrivals did what they should (e.g. moved their application). */
+  applied?(): Promise<number>;
 }
 
 export interface Scenario {
   key: string;
   label: string;
+  /** throughputPct: closed loop, vs the bare bot; p99: open loop at the realistic rate (what a user feels). */
   targets: { throughputPct?: number; p99?: number };
   /** Measured updates: [quick, full]. */
   updates: [number, number];
@@ -86,7 +100,13 @@ const statusCheck: Scenario = {
       return {
         missing: `the «my applications» screen (callback ${data}, bot/features/status.ts) is not answered yet: ${p.why}`,
       };
-    return { update };
+    return {
+      update,
+      async open(count, rnd) {
+        const pick = Array.from({ length: count }, () => Math.floor(rnd() * users.length));
+        return { update: (i) => users[pick[i]!]!.press(data, 1), users: users.length };
+      },
+    };
   },
 };
 
@@ -141,9 +161,53 @@ const checkerConfirm: Scenario = {
         missing: `pressing ${V.checkerConfirm} did not move the application (still AGREED_CHECK); answered: ${p.calls.map((c) => c.method).join(", ")}`,
       };
     }
+    // The open loop: 1,000 checkers (50 per branch), so that arrivals come from different chats, each
+    // press on an application of its own in AGREED_CHECK whose notice names that checker.
+    let openCheckers: Awaited<ReturnType<typeof createStaff>> | undefined;
+    const insertAgreed = async (ids: string[], who: typeof checkers) => {
+      await pool.query(
+        `INSERT INTO "Application"(id, "chainId", "orgId", "authorId", "regionCode", status, "decisionKind", version,
+                                   "supplierSubtypes", "coExecutorSubtypes", "asSupplier", "submittedAt", "statusChangedAt", "updatedAt")
+         SELECT id, gen_random_uuid()::text, org, author, region, 'AGREED_CHECK', 'INCLUSION', 1,
+                '{}', '{}', true, now() - interval '2 days', now() - interval '1 day', now()
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, org, author, region)`,
+        [
+          ids,
+          ids.map((_, k) => pop.suppliers[k % pop.suppliers.length]!.orgId),
+          ids.map((_, k) => pop.suppliers[k % pop.suppliers.length]!.userId),
+          who.map((c) => c.regionCode),
+        ],
+      );
+      await pool.query(
+        `INSERT INTO "Notice"(id, "applicationId", kind, reasons, "createdById", "checkerIds", "createdAt")
+         SELECT gen_random_uuid()::text, a, 'INCLUSION', '{}', r, ARRAY[c], now() - interval '1 day'
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, r, c)`,
+        [ids, who.map((c) => reviewerOf.get(c.branchId)!), who.map((c) => c.userId)],
+      );
+    };
     return {
       update,
       laneOf: (i) => i % users.length,
+      async open(count, rnd) {
+        openCheckers ??= await createStaff(pool, "CHECKER", pop.branches, 50, 30_000);
+        const oc = openCheckers;
+        const who = Array.from({ length: count }, () => oc[Math.floor(rnd() * oc.length)]!);
+        const ids = who.map(() => randomUUID());
+        await insertAgreed(ids, who);
+        await pool.query(`ANALYZE "Application"; ANALYZE "Notice"`);
+        const u = new Map(oc.map((c) => [c.tg, userUpdates(c.tg)]));
+        return {
+          users: oc.length,
+          update: (i) => u.get(who[i]!.tg)!.press(cb(V.checkerConfirm, [ids[i]!], 1), 1),
+          async applied() {
+            const { rows } = await pool.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM "Application" WHERE id = ANY($1::text[]) AND status <> 'AGREED_CHECK'`,
+              [ids],
+            );
+            return rows[0]!.n;
+          },
+        };
+      },
       async after() {
         const used = n + warmupOf(n) + 1; // measured + warm-up + the probe
         const { rows: moved } = await pool.query<{ n: number }>(
