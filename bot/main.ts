@@ -175,7 +175,13 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
 
   // 4. Notifications (outbox) — several processes may run it at once.
   const outbox = startOutboxWorker(
-    { prisma: db.prisma, config, logger: logger.child({ component: "outbox" }) },
+    {
+      prisma: db.prisma,
+      config,
+      logger: logger.child({ component: "outbox" }),
+      // With Redis, every process shares one global pacer (Telegram's limit is per bot, not per process).
+      redis: redis ? { client: redis, prefix: config.REDIS_PREFIX } : undefined,
+    },
     bot.api,
   );
   life.add("outbox worker", () => outbox.stop());

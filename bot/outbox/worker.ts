@@ -8,8 +8,11 @@
 //   (The one window left is a crash between Telegram's answer and the SENT update.)
 // - Per-chat order: only the oldest PENDING row of a chat can be claimed, so a later row never overtakes an
 //   earlier one that is pending or waiting for a retry.
-// - Rates (per process, see ratelimit.ts): smooth global pacing at 0.97 × OUTBOX_GLOBAL_RATE (no initial burst;
-//   a FIFO gate grants slots) and per-chat spacing of 1/OUTBOX_CHAT_RATE. A 429 holds its scope for exactly
+// - Rates (see ratelimit.ts): smooth global pacing at 0.97 × OUTBOX_GLOBAL_RATE (no initial burst; a FIFO gate
+//   grants slots) and per-chat spacing of 1/OUTBOX_CHAT_RATE. The global pacing is per process, or shared by
+//   every process through Redis when `deps.redis` is given (one schedule key + one pause key; a global 429 pause
+//   set by one process holds all). Per-chat pacing stays per process: a chat's rows are claimed by one worker at
+//   a time (per-chat order). A 429 holds its scope for exactly
 //   retry_after (the chat, when we were writing to it at its own pace; otherwise every chat), then sending
 //   resumes paced; the row is due again then, without counting an attempt. 5xx and network errors are retried
 //   with exponential backoff + jitter; 403 (bot blocked) and other 4xx fail the row at once.
@@ -20,18 +23,32 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { type Api, GrammyError } from "grammy";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { type ClaimedRow, claimBatch as storeClaimBatch } from "../../prisma/store/outbox.ts";
 import type { AppConfig } from "../config.ts";
 import { recipientLang, renderOutbox } from "./render.ts";
 import { STAGE_KINDS, stageState } from "./stage.ts";
-import { backoffMs, ChatPacer, RateGate, TokenBucket, windowSafeToleranceMs } from "./ratelimit.ts";
+import {
+  backoffMs,
+  ChatPacer,
+  type GlobalGate,
+  RateGate,
+  RedisRateGate,
+  TokenBucket,
+  windowSafeToleranceMs,
+} from "./ratelimit.ts";
 
 export interface OutboxDeps {
   prisma: PrismaClient;
   config: Pick<AppConfig, "OUTBOX_GLOBAL_RATE" | "OUTBOX_CHAT_RATE" | "OUTBOX_POLL_MS">;
   logger: Logger;
+  /**
+   * Share the global pacing (and global 429 pauses) with every process of this bot through Redis; keys
+   * `<prefix>outbox:pace` and `<prefix>outbox:pause`. Without it the global pacing is per process.
+   */
+  redis?: { client: Redis; prefix: string };
 }
 
 export interface WorkerOptions {
@@ -59,7 +76,7 @@ export interface DeliveryStats {
 export type OutboxRow = ClaimedRow;
 
 interface Limits {
-  gate: RateGate;
+  gate: GlobalGate;
   chats: ChatPacer;
 }
 
@@ -75,14 +92,26 @@ const limitsByApi = new WeakMap<object, Limits>();
 function limitsFor(deps: OutboxDeps, api: Api): Limits {
   let l = limitsByApi.get(api);
   if (!l) {
-    l = {
-      gate: new RateGate(
-        new TokenBucket(deps.config.OUTBOX_GLOBAL_RATE * GLOBAL_SHARE, {
-          catchUpMs: windowSafeToleranceMs(GLOBAL_SHARE),
-        }),
-      ),
-      chats: new ChatPacer(deps.config.OUTBOX_CHAT_RATE),
-    };
+    const rate = deps.config.OUTBOX_GLOBAL_RATE * GLOBAL_SHARE;
+    const local = new TokenBucket(rate, { catchUpMs: windowSafeToleranceMs(GLOBAL_SHARE) });
+    let warnedAt = Number.NEGATIVE_INFINITY;
+    const gate: GlobalGate = deps.redis
+      ? new RedisRateGate(deps.redis.client, rate, {
+          keyPrefix: `${deps.redis.prefix}outbox:`,
+          maxLateMs: windowSafeToleranceMs(GLOBAL_SHARE),
+          // While Redis does not answer this process paces alone (a 429 then pauses as usual).
+          fallback: local,
+          onError: (e) => {
+            if (Date.now() - warnedAt < 60_000) return;
+            warnedAt = Date.now();
+            deps.logger.warn(
+              { err: describe(e) },
+              "outbox: Redis pacer unavailable, pacing this process alone",
+            );
+          },
+        })
+      : new RateGate(local);
+    l = { gate, chats: new ChatPacer(deps.config.OUTBOX_CHAT_RATE) };
     limitsByApi.set(api, l);
   }
   return l;
@@ -324,7 +353,7 @@ async function deliverRow(run: RunContext, row: OutboxRow, claimedAt: number, st
     unregister();
     if (!granted) {
       // Stopping, or the pause outlasts the lease: give the row back, due when the pause is over.
-      await retryLater(prisma, row, workerId, limits.gate.bucket.pausedFor(), null, false);
+      await retryLater(prisma, row, workerId, limits.gate.pausedFor(), null, false);
       if (!waits.aborted) stats.retried++;
       return;
     }

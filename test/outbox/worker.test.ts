@@ -1,5 +1,6 @@
 // Delivery: 429 retry_after, 5xx, 403, per-chat order, and two workers in parallel.
 import { Api } from "grammy";
+import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -9,7 +10,7 @@ import {
   startOutboxWorker,
   type WorkerOptions,
 } from "../../bot/outbox/worker.ts";
-import { createTestDb, type TestDb } from "../helpers/db.ts";
+import { createTestDb, redisPrefix, type TestDb } from "../helpers/db.ts";
 import { applicationUnderReview } from "../staff/setup.ts";
 
 let db: TestDb;
@@ -274,5 +275,52 @@ describe("outbox worker", () => {
     expect(rows.every((r) => r.status === "SENT")).toBe(true);
     const retried = calls.filter((c) => c.chatId === 1301 && c.ok).map((c) => c.at);
     expect(retried[1]! - t429.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("two processes sharing the Redis pacer stay within the global limit together, and share a 429 pause", async () => {
+    const limit = 60;
+    const chats = Array.from({ length: 150 }, (_, i) => 2000 + i);
+    await addRows(chats, 1);
+    const prefix = redisPrefix("outbox-worker");
+    const ra = new Redis("redis://127.0.0.1:6379");
+    const rb = new Redis("redis://127.0.0.1:6379");
+    try {
+      const config = { ...deps.config, OUTBOX_GLOBAL_RATE: limit };
+      // The 5th call of process A is a global 429 (nobody was writing to that chat): B must hold too.
+      const a = stubApi((n) => (n === 4 ? { code: 429, retryAfter: 1 } : null));
+      const b = stubApi(() => null);
+      const wa = startOutboxWorker({ ...deps, config, redis: { client: ra, prefix } }, a.api, { pollMs: 20 });
+      const wb = startOutboxWorker({ ...deps, config, redis: { client: rb, prefix } }, b.api, { pollMs: 20 });
+      const until = Date.now() + 15_000;
+      while ((await db.prisma.outbox.count({ where: { status: "PENDING" } })) > 0 && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await Promise.all([wa.stop(), wb.stop()]);
+      const all = [...a.calls, ...b.calls];
+      // (the two stubs number their messages independently: count deliveries by chat, one row per chat)
+      const rows = await db.prisma.outbox.findMany();
+      expect(rows.every((r) => r.status === "SENT")).toBe(true);
+      const ok = all.filter((c) => c.ok);
+      expect(ok.length).toBe(150);
+      expect(new Set(ok.map((c) => c.chatId)).size).toBe(150);
+      expect(a.calls.filter((c) => c.ok).length).toBeGreaterThan(20);
+      expect(b.calls.filter((c) => c.ok).length).toBeGreaterThan(20);
+      // Any 1-s window (sliding) holds at most the limit, across both processes.
+      const t = all.map((c) => c.at).sort((x, y) => x - y);
+      let j = 0;
+      for (let i = 0; i < t.length; i++) {
+        while (t[i]! - t[j]! >= 1000) j++;
+        expect(i - j + 1).toBeLessThanOrEqual(limit);
+      }
+      // The 429 seen by A held B as well (a request already on its way may still land).
+      const t429 = a.calls.find((c) => !c.ok)!;
+      const during = all.filter((c) => c.at - t429.at >= 50 && c.at - t429.at < 950);
+      expect(during).toEqual([]);
+    } finally {
+      const keys = await ra.keys(`${prefix}*`);
+      if (keys.length) await ra.del(...keys);
+      ra.disconnect();
+      rb.disconnect();
+    }
   });
 });
