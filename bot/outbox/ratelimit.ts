@@ -114,15 +114,15 @@ export interface GlobalGate {
   pausedFor(): number;
 }
 
-/** A FIFO queue in front of a TokenBucket: `acquire()` resolves true when the caller may send. */
-export class RateGate implements GlobalGate {
-  private readonly queue: Waiter[] = [];
-  private timer: unknown = null;
-  constructor(
-    readonly bucket: TokenBucket,
-    private readonly clock: () => number = Date.now,
-    private readonly timers: GateTimers = realTimers,
-  ) {}
+/**
+ * The FIFO of waiting senders shared by both gates: `acquire()` queues a waiter and asks the gate to `pump()`,
+ * which grants the head when its slot comes; `cancel()` and deadlines give a waiter up (resolved false).
+ */
+abstract class FifoGate implements GlobalGate {
+  protected readonly queue: Waiter[] = [];
+  protected abstract pump(): void;
+  abstract pause(ms: number): void;
+  abstract pausedFor(): number;
 
   get waiting(): number {
     return this.queue.length;
@@ -151,6 +151,29 @@ export class RateGate implements GlobalGate {
     };
   }
 
+  /** Give up every waiter whose deadline falls before `at` (all of them from the head: FIFO). */
+  protected dropBefore(at: number) {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const w = this.queue[i]!;
+      if (w.deadline < at) {
+        this.queue.splice(i, 1);
+        w.resolve(false);
+      }
+    }
+  }
+}
+
+/** A FIFO queue in front of a TokenBucket: `acquire()` resolves true when the caller may send. */
+export class RateGate extends FifoGate {
+  private timer: unknown = null;
+  constructor(
+    readonly bucket: TokenBucket,
+    private readonly clock: () => number = Date.now,
+    private readonly timers: GateTimers = realTimers,
+  ) {
+    super();
+  }
+
   /** A pause changes when the head may go: re-arm the timer. */
   pause(ms: number) {
     this.bucket.pause(ms);
@@ -161,7 +184,7 @@ export class RateGate implements GlobalGate {
     return this.bucket.pausedFor();
   }
 
-  private pump = () => {
+  protected pump = () => {
     if (this.timer !== null) {
       this.timers.clear(this.timer);
       this.timer = null;
@@ -179,13 +202,7 @@ export class RateGate implements GlobalGate {
       // Everyone who cannot be served before their deadline gives up now (FIFO: nobody overtakes).
       const paused = this.bucket.pausedFor();
       if (paused > 0) {
-        for (let i = this.queue.length - 1; i >= 0; i--) {
-          const w = this.queue[i]!;
-          if (w.deadline < now + paused) {
-            this.queue.splice(i, 1);
-            w.resolve(false);
-          }
-        }
+        this.dropBefore(now + paused);
         if (!this.queue.length) return;
       } else if (head.deadline < now + wait) {
         this.queue.shift();
@@ -269,8 +286,7 @@ export interface RedisGateOptions {
  * an error, this process paces alone with the fallback bucket for `retryMs`, then asks Redis again.
  * One reservation at a time per process; a slot not used (its waiter gave up) goes to the next waiter, or is lost.
  */
-export class RedisRateGate implements GlobalGate {
-  private readonly queue: Waiter[] = [];
+export class RedisRateGate extends FifoGate {
   private timer: unknown = null;
   /** A request to Redis is on its way (at most one). */
   private busy = false;
@@ -297,6 +313,7 @@ export class RedisRateGate implements GlobalGate {
     ratePerSec: number,
     opts: RedisGateOptions,
   ) {
+    super();
     if (!(ratePerSec > 0)) throw new Error("RedisRateGate: rate must be > 0");
     this.intervalMs = 1000 / ratePerSec;
     this.paceKey = `${opts.keyPrefix}pace`;
@@ -308,29 +325,6 @@ export class RedisRateGate implements GlobalGate {
     this.fallback = opts.fallback ?? new TokenBucket(ratePerSec, { clock: this.clock });
     this.retryMs = opts.retryMs ?? 1000;
     this.onError = opts.onError ?? (() => {});
-  }
-
-  get waiting(): number {
-    return this.queue.length;
-  }
-
-  acquire(deadline = Number.POSITIVE_INFINITY): { ready: Promise<boolean>; cancel: () => void } {
-    let waiter!: Waiter;
-    const ready = new Promise<boolean>((resolve) => {
-      waiter = { deadline, resolve };
-    });
-    this.queue.push(waiter);
-    this.pump();
-    return {
-      ready,
-      cancel: () => {
-        const i = this.queue.indexOf(waiter);
-        if (i < 0) return;
-        this.queue.splice(i, 1);
-        waiter.resolve(false);
-        this.pump();
-      },
-    };
   }
 
   /**
@@ -378,18 +372,7 @@ export class RedisRateGate implements GlobalGate {
     );
   }
 
-  /** Give up every waiter whose deadline falls before `at` (all of them from the head: FIFO). */
-  private dropBefore(at: number) {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const w = this.queue[i]!;
-      if (w.deadline < at) {
-        this.queue.splice(i, 1);
-        w.resolve(false);
-      }
-    }
-  }
-
-  private pump = () => {
+  protected pump = () => {
     // Whoever cannot be served before the known pause ends gives up at once, whatever is under way.
     if (this.clock() < this.pausedUntil) this.dropBefore(this.pausedUntil);
     if (this.busy || this.timer !== null) return;
