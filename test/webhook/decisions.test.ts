@@ -16,7 +16,7 @@ import {
   startUpdate,
   startWebhookInstances,
   stopWebhookInstances,
-  waitUntil,
+  settle as settleQuiet,
 } from "./helpers.ts";
 
 const TOKEN = "5550002:AAwebhook-decisions-token-0123456789";
@@ -144,22 +144,7 @@ describe.each([
     };
   }
 
-  async function settle(): Promise<void> {
-    let last = -1;
-    let stableSince = Date.now();
-    await waitUntil(
-      () => {
-        const n = sandbox.calls.length;
-        if (n !== last) {
-          last = n;
-          stableSince = Date.now();
-        }
-        return Date.now() - stableSince > 2000;
-      },
-      60_000,
-      "the instances to go quiet",
-    );
-  }
+  const settle = () => settleQuiet(sandbox, 2000);
 
   it("takes each decision exactly once", async () => {
     const checkerPush = await pushWith(STAFF.checker, "fs.cc", apps.checked);

@@ -187,3 +187,21 @@ export async function stopWebhookInstances(o: {
   await o.db?.drop();
   return codes;
 }
+
+/** Wait until the sandbox has recorded no new Bot API call for `quietMs` (the instances went quiet). */
+export async function settle(sandbox: { calls: readonly unknown[] }, quietMs: number): Promise<void> {
+  let last = -1;
+  let stableSince = Date.now();
+  await waitUntil(
+    () => {
+      const n = sandbox.calls.length;
+      if (n !== last) {
+        last = n;
+        stableSince = Date.now();
+      }
+      return Date.now() - stableSince > quietMs;
+    },
+    60_000,
+    "the instances to go quiet",
+  );
+}

@@ -11,7 +11,7 @@ import {
   startUpdate,
   startWebhookInstances,
   stopWebhookInstances,
-  waitUntil,
+  settle as settleQuiet,
 } from "./helpers.ts";
 
 const TOKEN = "5550001:AAwebhook-test-token-0123456789";
@@ -66,22 +66,7 @@ describe.each([
   const callsTo = (chatId: number) =>
     sandbox.calls.filter((c) => c.ok && Number(c.params.chat_id) === chatId).map((c) => c.method);
 
-  async function settle(): Promise<void> {
-    let last = -1;
-    let stableSince = Date.now();
-    await waitUntil(
-      () => {
-        const n = sandbox.calls.length;
-        if (n !== last) {
-          last = n;
-          stableSince = Date.now();
-        }
-        return Date.now() - stableSince > 1500;
-      },
-      60_000,
-      "the instances to go quiet",
-    );
-  }
+  const settle = () => settleQuiet(sandbox, 1500);
 
   it("serves /healthz, /readyz and refuses a wrong secret", async () => {
     for (const port of ports) {
