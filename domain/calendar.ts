@@ -1,4 +1,4 @@
-// The Kazakhstan working-day calendar, shared by the whole product (DECISIONS 19).
+// The Kazakhstan working-day calendar, shared by the whole product (DECISIONS 19, 29).
 // Pure: every function takes and returns Date values (UTC instants) and never reads the clock.
 // Data (holidays, Kurban ait, government transfer days, the UTC offset history) live in
 // domain/data/kz-calendar.json; this file only applies the rules.
@@ -39,9 +39,17 @@ interface HolidayRule {
   md: string;
   id: string;
   moves: boolean;
+  /** First year (inclusive) the holiday holds, when the Law changed (e.g. 15 March from 2027, DECISIONS 29). */
+  since?: number;
+  /** Last year (inclusive) the holiday holds (e.g. 30 August until 2025, DECISIONS 29). */
+  until?: number;
+  source?: string;
 }
+/** What an estimated year still waits for. */
+export type CalendarPending = "transfers" | "kurbanAit";
 interface YearData {
-  confidence: "published" | "estimated";
+  status: "official" | "estimated";
+  pending?: CalendarPending[];
   source: string;
   kurbanAit?: string;
   holidays?: HolidayRule[];
@@ -121,7 +129,9 @@ const yearCache = new Map<number, YearTable>();
 
 function buildYear(year: number): YearTable {
   const yd = DATA.years[String(year)];
-  const rules = yd?.holidays ?? DATA.lawHolidays.list;
+  const rules = (yd?.holidays ?? DATA.lawHolidays.list).filter(
+    (r) => (r.since === undefined || year >= r.since) && (r.until === undefined || year <= r.until),
+  );
   const special = new Map<number, DayInfo>();
   const holidays: { day: number; id: string; moves: boolean }[] = [];
   for (const r of rules) holidays.push({ day: dayOfKey(`${year}-${r.md}`), id: r.id, moves: r.moves });
@@ -164,17 +174,48 @@ const isWorkingDayNum = (day: number): boolean => {
 
 // ───────────────────────────── public API ─────────────────────────────
 
+/**
+ * How far the calendar of a year can be trusted: "official" = holidays and transfers as published; "estimated" =
+ * the year is in the data but something is not published yet (see `pending`); "unknown" = the year is not in the
+ * data (only the Law's holidays, no Kurban ait, no transfers).
+ */
+export type CalendarYearStatus = "official" | "estimated" | "unknown";
+
 export interface CalendarYearInfo {
   year: number;
-  /** "published" / "estimated" from the data file; "rules-only" when the year is not in the data. */
-  confidence: "published" | "estimated" | "rules-only";
+  status: CalendarYearStatus;
+  /** For an estimated year: what is not published yet. */
+  pending: CalendarPending[];
   source: string | null;
+}
+
+export function calendarYearStatus(year: number): CalendarYearStatus {
+  return DATA.years[String(year)]?.status ?? "unknown";
 }
 
 export function calendarYearInfo(year: number): CalendarYearInfo {
   const yd = DATA.years[String(year)];
-  if (!yd) return { year, confidence: "rules-only", source: null };
-  return { year, confidence: yd.confidence, source: yd.source };
+  if (!yd) return { year, status: "unknown", pending: [], source: null };
+  return { year, status: yd.status, pending: [...(yd.pending ?? [])], source: yd.source };
+}
+
+/** The calendar years a computation relied on. */
+export interface CalendarBasis {
+  years: CalendarYearInfo[];
+  /** At least one year is "estimated" or "unknown". */
+  estimated: boolean;
+}
+
+/**
+ * The calendar years a computation over these instants relies on (every Astana-local year from the earliest to
+ * the latest, inclusive; null values are skipped) and whether any of them is not official. Every deadline result
+ * carries this, so that an answer built on an estimated (or unknown) year can say so.
+ */
+export function calendarBasis(from: Date, ...more: (Date | null | undefined)[]): CalendarBasis {
+  const ys = [from, ...more].filter((d): d is Date => d instanceof Date).map((d) => astanaParts(d).year);
+  const years: CalendarYearInfo[] = [];
+  for (let y = Math.min(...ys); y <= Math.max(...ys); y++) years.push(calendarYearInfo(y));
+  return { years, estimated: years.some((y) => y.status !== "official") };
 }
 
 /** Years the data file covers (ascending). */

@@ -17,7 +17,7 @@
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { CARDS, cardsOf, findCard } from "../../domain/licensing/data/index.ts";
-import { computeDeadlines } from "../../domain/licensing/deadlines.ts";
+import { canComputeDeadlines, computeDeadlines } from "../../domain/licensing/deadlines.ts";
 import { parseSubmission, SUBMISSION_YEAR_RANGE } from "../../domain/licensing/parse.ts";
 import {
   ANSWER_VALUES,
@@ -86,6 +86,12 @@ const tOf =
 
 const serviceTitle = (t: TranslateFn, s: ServiceId) => escapeHtml(t(`${NS}service.${s}`));
 
+/** The calculator is offered only where the regulation gives durations or a stated total for the operation. */
+const hasCalculator = (card: ServiceCard, op: OperationId): boolean => {
+  const operation = card.operations.find((o) => o.id === op);
+  return !!operation && canComputeDeadlines(operation);
+};
+
 async function show(ctx: AppContext, text: string, reply_markup: InlineKeyboard, edit: boolean) {
   if (edit && ctx.callbackQuery?.message) {
     try {
@@ -146,9 +152,8 @@ function sectionKeyboard(t: TranslateFn, card: ServiceCard, op: OperationId): In
     kb.text(t(`${NS}section.${section}`), data("lic", "v", card.id, o, code));
     if (i % 2 === 1) kb.row();
   });
-  kb.row()
-    .text(t(`${NS}menu.calc`), data("lic", "d", card.id, o))
-    .row();
+  kb.row();
+  if (hasCalculator(card, op)) kb.text(t(`${NS}menu.calc`), data("lic", "d", card.id, o)).row();
   const back =
     card.operations.length > 1 ? data("lic", "c", card.id) : data("lic", "s", SVC_CODE[card.service]);
   kb.text(t(`${NS}menu.back`), back).text(t(`${NS}menu.home`), data("lic", "h"));
@@ -157,11 +162,12 @@ function sectionKeyboard(t: TranslateFn, card: ServiceCard, op: OperationId): In
 
 async function sectionMenu(ctx: AppContext, card: ServiceCard, op: OperationId, edit: boolean) {
   const t = tOf(ctx);
-  const text = t(`${NS}menu.choose_section`, {
+  const menu = t(`${NS}menu.choose_section`, {
     service: serviceTitle(t, card.service),
     card: escapeHtml(cardLabel(card, t)),
     operation: escapeHtml(t(`${NS}operation.${op}`)),
   });
+  const text = hasCalculator(card, op) ? menu : `${menu}\n\n${t(`${NS}menu.no_calc`)}`;
   await show(ctx, text, sectionKeyboard(t, card, op), edit);
 }
 
@@ -244,6 +250,10 @@ composer.callbackQuery(/^lic:/, async (ctx) => {
     }
     case "d":
       if (!withOp) return stale();
+      if (!hasCalculator(withOp.card, withOp.op)) {
+        // an old message may still carry the button: say why there is nothing to compute
+        return ctx.answerCallbackQuery({ text: ctx.t(`${NS}calc.no_timeline`), show_alert: true });
+      }
       await ctx.answerCallbackQuery();
       return askDate(ctx, withOp.card, withOp.op);
     case "x":

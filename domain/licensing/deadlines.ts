@@ -14,11 +14,12 @@
 //   outside working hours counts as accepted when working time next begins (INFERENCE: the later national
 //   standards say so explicitly; these regional regulations are silent).
 // - The result's due date is the stated total when the regulation gives one, else the end of the step chain.
+// - Every result lists the calendar years it relied on and `estimated` when any of them is not official
+//   (DECISIONS 29): the answer then says the date may move.
 import {
   addWorkingMs,
-  astanaParts,
   type CalendarYearInfo,
-  calendarYearInfo,
+  calendarBasis,
   DEFAULT_WORKING_HOURS,
   nextWorkingTime,
   type WorkingHours,
@@ -66,8 +67,10 @@ export interface DeadlineResult {
   resultWorkingDays: number | null;
   /** The chain ends after the stated total (a discrepancy of the source, shown to the user). */
   chainExceedsStated: boolean;
-  /** Calendar data behind the computation, one entry per year touched. */
+  /** Calendar data behind the computation, one entry per year from the submission to the last due date. */
   calendar: CalendarYearInfo[];
+  /** At least one of those years is not official (estimated transfers / Kurban ait, or not in the data). */
+  estimated: boolean;
 }
 
 export type DeadlineError =
@@ -93,6 +96,14 @@ function amountMs(a: Amount, wh: WorkingHours): number {
 /** The main path of an operation: every step that is not a refusal branch. */
 export function mainPath(op: Operation): Step[] {
   return op.steps.filter((s) => s.branch !== "refusal");
+}
+
+/**
+ * Whether the regulation gives anything to compute for this operation: a stated total or at least one main-path
+ * step with a duration. The bot offers the calculator only where this holds.
+ */
+export function canComputeDeadlines(op: Operation): boolean {
+  return op.statedTotal !== null || mainPath(op).some((s) => s.duration !== null);
 }
 
 export function computeDeadlines(
@@ -141,11 +152,7 @@ export function computeDeadlines(
   const resultDueAt = stated?.dueAt ?? chainDueAt;
   const chainExceedsStated = !!(stated && chainDueAt && chainDueAt.getTime() > stated.dueAt.getTime());
 
-  const years = new Set<number>([astanaParts(submittedAt).year]);
-  for (const d of [resultDueAt, chainDueAt]) if (d) years.add(astanaParts(d).year);
-  const yearList = [...years].sort((a, b) => a - b);
-  const calendar: CalendarYearInfo[] = [];
-  for (let y = yearList[0]!; y <= yearList[yearList.length - 1]!; y++) calendar.push(calendarYearInfo(y));
+  const basis = calendarBasis(submittedAt, acceptedAt, resultDueAt, chainDueAt);
 
   return {
     ok: true,
@@ -164,7 +171,8 @@ export function computeDeadlines(
       resultDueAt,
       resultWorkingDays: resultDueAt ? workingDaysBetween(submittedAt, resultDueAt) : null,
       chainExceedsStated,
-      calendar,
+      calendar: basis.years,
+      estimated: basis.estimated,
     },
   };
 }

@@ -240,9 +240,14 @@ function documents(card: ServiceCard, lang: Lang, t: TranslateFn): string[] {
   return blocks;
 }
 
+/** The step's number as the reader sees it: its label in the language if it has one, else `n`. */
+export function stepNumber(step: Step, lang: Lang): string {
+  return step.label?.[lang] ?? step.n;
+}
+
 function stepBlock(step: Step, lang: Lang, t: TranslateFn): string {
   const vars = {
-    n: escapeHtml(step.n),
+    n: escapeHtml(stepNumber(step, lang)),
     actor: escapeHtml(step.actor[lang]),
     action: escapeHtml(step.action[lang]),
   };
@@ -250,6 +255,7 @@ function stepBlock(step: Step, lang: Lang, t: TranslateFn): string {
   if (step.duration) {
     let value = formatDuration(step.duration, t);
     if (step.duration.wait) {
+      // The «up to» form carries the «до» / «-ға дейін» itself: steps.wait must not add another one.
       value += `; ${t(`${NS}steps.wait`, { value: amount(step.duration.wait, t, true) })}`;
     }
     lines.push(t(`${NS}steps.duration`, { value }));
@@ -372,7 +378,7 @@ export function renderDeadline(r: DeadlineResult, lang: Lang, t: TranslateFn): s
   if (r.hasTimeline) {
     const lines = [t(`${NS}calc.steps_title`)];
     for (const s of r.steps) {
-      const vars = { n: escapeHtml(s.step.n), actor: escapeHtml(s.step.actor[lang]) };
+      const vars = { n: escapeHtml(stepNumber(s.step, lang)), actor: escapeHtml(s.step.actor[lang]) };
       lines.push(
         s.dueAt && s.step.duration
           ? t(`${NS}calc.step_due`, {
@@ -399,6 +405,10 @@ export function renderDeadline(r: DeadlineResult, lang: Lang, t: TranslateFn): s
       t(`${NS}calc.result_chain`, { due: formatDateTime(r.chainDueAt, t), sum: formatSum(r.sum, t) }),
     );
   }
+  if (r.estimated) {
+    const years = r.calendar.filter((y) => y.status !== "official").map((y) => y.year);
+    result.push(t(`${NS}calc.estimated`, { count: years.length, years: years.join(", ") }));
+  }
   if (r.resultWorkingDays !== null) result.push(t(`${NS}calc.working_days`, { n: r.resultWorkingDays }));
   if (r.chainExceedsStated && r.chainDueAt) {
     result.push(
@@ -406,14 +416,20 @@ export function renderDeadline(r: DeadlineResult, lang: Lang, t: TranslateFn): s
     );
   }
   if (r.hasTimeline && r.untimedSteps.length) {
-    result.push(t(`${NS}calc.untimed`, { list: escapeHtml(r.untimedSteps.join(", ")) }));
+    const untimed = r.steps
+      .filter((s) => r.untimedSteps.includes(s.step.n))
+      .map((s) => stepNumber(s.step, lang));
+    result.push(t(`${NS}calc.untimed`, { list: escapeHtml(untimed.join(", ")) }));
   }
   blocks.push(result.join("\n"));
 
   const notes = [source, t(`${NS}calc.calendar`)];
   for (const y of r.calendar) {
-    if (y.confidence === "estimated") notes.push(t(`${NS}calc.calendar_estimated`, { year: y.year }));
-    if (y.confidence === "rules-only") notes.push(t(`${NS}calc.calendar_rules_only`, { year: y.year }));
+    if (y.status === "estimated") {
+      const pending = y.pending.map((p) => t(`${NS}calc.pending.${p}`)).join("; ");
+      notes.push(t(`${NS}calc.calendar_estimated`, { year: y.year, pending }));
+    }
+    if (y.status === "unknown") notes.push(t(`${NS}calc.calendar_rules_only`, { year: y.year }));
   }
   blocks.push(notes.join("\n"));
   return splitMessages(blocks);

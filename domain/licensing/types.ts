@@ -37,8 +37,10 @@ export interface Duration {
 export type ActorKind = "applicant" | "system" | "provider" | "con" | "stateBody";
 
 export interface Step {
-  /** Number as in the source: "1", "3а", "у1" (условие 1). */
+  /** Number as in the source: "1", "3а", "у1" (условие 1); also the id in `untimedSteps`. */
   n: string;
+  /** How the number reads in each language when `n` is language-bound (e.g. «Условие 1» / «1-шарт»). */
+  label?: Text;
   actor: Text;
   actorKind: ActorKind;
   action: Text;

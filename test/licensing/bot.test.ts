@@ -2,6 +2,7 @@
 // deadline calculator flow (free-text date, invalid input, result, cancel), in the user's language.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CARDS, cardsOf } from "../../domain/licensing/data/index.ts";
+import { canComputeDeadlines } from "../../domain/licensing/deadlines.ts";
 import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 
@@ -151,7 +152,7 @@ describe("deadline calculator", () => {
 
     await u.press("lic:d:akt-med-portal:d");
     const cancel = await u.press("lic:x");
-    expect(texts(cancel).join()).toContain("Расчет сроков отменен");
+    expect(texts(cancel).join()).toContain("Расчёт сроков отменён");
     const after = await u.send("05.01.2025");
     expect(texts(after).join()).not.toContain("Результат");
   });
@@ -166,5 +167,81 @@ describe("deadline calculator", () => {
     expect(text).toContain("Нәтиже мерзімі");
     expect(text).toContain("№ 70");
     expect(telegramLimitViolations(h.calls)).toEqual([]);
+  });
+});
+
+describe("calculator: estimated calendar years and channels without durations", () => {
+  it("says in Russian that a deadline relying on the 2027 calendar is preliminary, and not for one within 2026", async () => {
+    const u = h.user(SUPPLIER);
+    await u.press("lic:d:akt-med-portal:i");
+    const est = texts(await u.send("25.12.2026 10:30")).join("\n");
+    expect(est).toContain("Результат — не позднее 20.01.2027 18:00 (среда)");
+    expect(est).toContain("⚠️ <b>Это предварительный срок.</b> Расчёт опирается на календарь 2027 года");
+    expect(est).toContain(
+      "Календарь на 2027 год предварительный: переносы выходных дней ещё не опубликованы",
+    );
+
+    await u.press("lic:d:akt-med-portal:i");
+    const official = texts(await u.send("02.06.2026 10:00")).join("\n");
+    expect(official).toContain("Результат — не позднее");
+    expect(official).not.toContain("предварительный");
+  });
+
+  it("says it in Kazakh too", async () => {
+    const u = h.user(MANAGER);
+    await u.press("lic:d:eko-nar-office:i");
+    const est = texts(await u.send("28.12.2026 10:00")).join("\n");
+    expect(est).toContain("Нәтиже мерзімі");
+    expect(est).toContain(
+      "⚠️ <b>Бұл – алдын ала есептелген мерзім.</b> Есептеу 2027 жылғы күнтізбеге сүйенеді",
+    );
+    expect(est).toContain("2027 жылғы күнтізбе алдын ала жасалған");
+
+    await u.press("lic:d:eko-nar-office:i");
+    const official = texts(await u.send("02.06.2026 10:00")).join("\n");
+    expect(official).toContain("Нәтиже мерзімі");
+    expect(official).not.toContain("алдын ала");
+    expect(telegramLimitViolations(h.calls)).toEqual([]);
+  });
+
+  it("offers no calculator where the regulation gives no durations (NKO portal), says why, and refuses an old button", async () => {
+    const codes = { issue: "i", reissue: "r", duplicate: "d", attach: "a" } as const;
+    for (const [uid, lang] of [
+      [SUPPLIER, "ru"],
+      [MANAGER, "kk"],
+    ] as const) {
+      const u = h.user(uid);
+      for (const card of CARDS) {
+        for (const op of card.operations) {
+          const calls = await u.press(`lic:o:${card.id}:${codes[op.id]}`);
+          const data = u.buttons().map((b) => b.data);
+          const menu = texts(calls).join();
+          const calc = `lic:d:${card.id}:${codes[op.id]}`;
+          if (canComputeDeadlines(op)) {
+            expect(data, `${card.id} ${op.id}`).toContain(calc);
+          } else {
+            expect(card.id).toBe("nko-med-portal");
+            expect(data, `${card.id} ${op.id}`).not.toContain(calc);
+            expect(data).toContain(`lic:v:${card.id}:${codes[op.id]}:stp`); // the sections stay
+            expect(menu).toContain(
+              lang === "ru"
+                ? "Сроков для этого канала источник не устанавливает, поэтому расчёт сроков недоступен."
+                : "Бұл арна үшін дереккөз мерзімдерді белгілемейді, сондықтан мерзімдерді есептеу қолжетімсіз.",
+            );
+          }
+        }
+      }
+    }
+
+    // a button left on an old message: an alert, no prompt for a date
+    const u = h.user(SUPPLIER);
+    const old = await u.press("lic:d:nko-med-portal:i");
+    expect(old.find((c) => c.method === "answerCallbackQuery")?.payload).toMatchObject({
+      text: "Для этого канала источник не устанавливает сроков — рассчитать нельзя.",
+      show_alert: true,
+    });
+    expect(texts(old).join()).not.toContain("Введите дату");
+    const after = await u.send("02.06.2026 10:00");
+    expect(texts(after).join()).not.toContain("Результат");
   });
 });

@@ -6,7 +6,9 @@ import {
   addWorkingHours,
   astanaDateKey,
   astanaParts,
+  calendarBasis,
   calendarYearInfo,
+  calendarYearStatus,
   calendarYears,
   describeDay,
   endOfWorkingDay,
@@ -43,15 +45,55 @@ function yearCounts(year: number): { working: number; rest: number } {
 }
 
 describe("calendar data", () => {
-  it("covers 2023–2027 and marks each year's confidence and source", () => {
+  it("covers 2023–2027, each year official or estimated with its source; other years are unknown", () => {
     expect(calendarYears()).toEqual([2023, 2024, 2025, 2026, 2027]);
     for (const y of calendarYears()) {
       const info = calendarYearInfo(y);
-      expect(["published", "estimated"]).toContain(info.confidence);
+      expect(["official", "estimated"]).toContain(info.status);
+      expect(info.status).toBe(calendarYearStatus(y));
       expect(info.source).toBeTruthy();
+      // an estimated year says what it waits for; an official one waits for nothing
+      if (info.status === "estimated") expect(info.pending.length).toBeGreaterThan(0);
+      else expect(info.pending).toEqual([]);
     }
-    expect(calendarYearInfo(2027).confidence).toBe("estimated");
-    expect(calendarYearInfo(2031)).toEqual({ year: 2031, confidence: "rules-only", source: null });
+    expect([2023, 2024, 2025, 2026].map(calendarYearStatus)).toEqual([
+      "official",
+      "official",
+      "official",
+      "official",
+    ]);
+    expect(calendarYearInfo(2027)).toMatchObject({
+      status: "estimated",
+      pending: ["transfers", "kurbanAit"],
+    });
+    expect(calendarYearStatus(2031)).toBe("unknown");
+    expect(calendarYearInfo(2031)).toEqual({ year: 2031, status: "unknown", pending: [], source: null });
+  });
+
+  it("gives every holiday that holds only from or until a year its source (DECISIONS 29)", () => {
+    const bounded = calendarData.lawHolidays.list.filter((h) => "since" in h || "until" in h);
+    expect(bounded.map((h) => [h.md, h.id])).toEqual([
+      ["03-15", "constitution_day"],
+      ["08-30", "constitution_day"],
+    ]);
+    for (const h of bounded) expect((h as { source?: string }).source).toMatch(/DECISIONS 29/);
+  });
+
+  it("reports the years a computation relied on and whether any is not official", () => {
+    expect(calendarBasis(at(2026, 6, 1), at(2026, 7, 1))).toMatchObject({
+      years: [{ year: 2026, status: "official" }],
+      estimated: false,
+    });
+    const across = calendarBasis(at(2026, 12, 25), null, at(2027, 1, 20));
+    expect(across.years.map((y) => [y.year, y.status])).toEqual([
+      [2026, "official"],
+      [2027, "estimated"],
+    ]);
+    expect(across.estimated).toBe(true);
+    expect(calendarBasis(at(2031, 6, 2)).estimated).toBe(true); // unknown counts as not official
+    expect(calendarBasis(at(2027, 1, 20), at(2025, 12, 31)).years.map((y) => y.year)).toEqual([
+      2025, 2026, 2027,
+    ]);
   });
 
   it("lists transfers as a weekday made a day off and a weekend day made a working day, Kurban ait in its year", () => {
@@ -66,9 +108,10 @@ describe("calendar data", () => {
     }
   });
 
-  it("matches the published totals: 2025 has 119 rest days, 2026 has 246 working and 119 rest days", () => {
+  it("matches the published totals: 2025 has 119 rest days; 2026 the published 246 working days + 31 August (DECISIONS 29)", () => {
     expect(yearCounts(2025).rest).toBe(119);
-    expect(yearCounts(2026)).toEqual({ working: 246, rest: 119 });
+    // published in 2025: 246 working, 119 rest; DECISIONS 29 returns Monday 31.08.2026 (the moved 30 August)
+    expect(yearCounts(2026)).toEqual({ working: 247, rest: 118 });
   });
 
   it("never reads the clock", () => {
@@ -218,5 +261,117 @@ describe("deadline helpers", () => {
     // 15 working days from Friday 25.12.2026: the period ends at 18:00 on Wednesday 20.01.2027.
     expect(local(workingDaysDeadline(at(2026, 12, 25, 10, 30), 15))).toBe("2027-01-20 18:00");
     expect(local(workingDaysDeadline(at(2026, 12, 26, 10), 0))).toBe("2026-12-28 18:00");
+  });
+});
+
+describe("2026 and 2027 (DECISIONS 29)", () => {
+  it("from 2026, 30 August is no holiday: Sunday 30.08.2026 moves nothing, Monday 31.08.2026 and Monday 30.08.2027 are working days", () => {
+    expect(describeDay(at(2026, 8, 30)).kind).toBe("weekend");
+    expect(isWorkingDay(at(2026, 8, 31))).toBe(true);
+    expect(describeDay(at(2026, 8, 31)).kind).toBe("working");
+    expect(isWorkingDay(at(2027, 8, 30))).toBe(true);
+    expect(describeDay(at(2027, 8, 30)).kind).toBe("working");
+    // until 2025 it was one: Saturday 30.08.2025 made Monday 01.09.2025 a day off
+    expect(describeDay(at(2025, 8, 30))).toMatchObject({
+      kind: "holiday",
+      holiday: { id: "constitution_day" },
+    });
+    expect(describeDay(at(2025, 9, 1))).toMatchObject({
+      kind: "holiday_moved",
+      holiday: { id: "constitution_day" },
+    });
+    expect(isWorkingDay(at(2024, 8, 30))).toBe(false); // Friday
+  });
+
+  it("from 2027, 15 March is Constitution Day; in 2026 it is not (Monday 16.03.2026 is a working day)", () => {
+    expect(isWorkingDay(at(2027, 3, 15))).toBe(false);
+    expect(describeDay(at(2027, 3, 15))).toMatchObject({
+      kind: "holiday",
+      holiday: { id: "constitution_day", ru: "День Конституции Республики Казахстан" },
+    });
+    expect(describeDay(at(2026, 3, 15)).kind).toBe("weekend");
+    expect(isWorkingDay(at(2026, 3, 16))).toBe(true);
+    expect(isWorkingDay(at(2028, 3, 15))).toBe(false); // Wednesday, by the rule alone
+  });
+
+  it("2026 around the holidays: weekends, moved days and the days before and after", () => {
+    const days = (y: number, m: number, from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => {
+        const d = at(y, m, from + i);
+        return `${astanaParts(d).day}:${describeDay(d).kind}`;
+      });
+    // 1–2 January (Thu–Fri), 3–4 weekend, 7 January (Wednesday)
+    expect(days(2026, 1, 1, 8)).toEqual([
+      "1:holiday",
+      "2:holiday",
+      "3:weekend",
+      "4:weekend",
+      "5:working",
+      "6:working",
+      "7:holiday",
+      "8:working",
+    ]);
+    // 8 March on a Sunday → Monday 9 March off; Nauryz 21–22 on the weekend → 24 and 25 March off
+    expect(days(2026, 3, 7, 10)).toEqual(["7:weekend", "8:holiday", "9:holiday_moved", "10:working"]);
+    expect(days(2026, 3, 20, 26)).toEqual([
+      "20:working",
+      "21:holiday",
+      "22:holiday",
+      "23:holiday",
+      "24:holiday_moved",
+      "25:holiday_moved",
+      "26:working",
+    ]);
+    // 9 May on a Saturday → Monday 11 May off; 25 October on a Sunday → Monday 26 October off
+    expect(days(2026, 5, 7, 12)).toEqual([
+      "7:holiday",
+      "8:working",
+      "9:holiday",
+      "10:weekend",
+      "11:holiday_moved",
+      "12:working",
+    ]);
+    expect(days(2026, 10, 24, 27)).toEqual(["24:weekend", "25:holiday", "26:holiday_moved", "27:working"]);
+  });
+
+  it("2027 around the holidays: 2 January and 21 March on the weekend, 1 and 9 May on the weekend, no transfers yet", () => {
+    const kinds = (...ds: [number, number][]) => ds.map(([m, d]) => describeDay(at(2027, m, d)).kind);
+    expect(kinds([1, 1], [1, 2], [1, 3], [1, 4], [1, 5], [1, 7])).toEqual([
+      "holiday",
+      "holiday",
+      "weekend",
+      "holiday_moved",
+      "working",
+      "holiday",
+    ]);
+    // Nauryz: Sunday 21, Monday 22, Tuesday 23 → Wednesday 24 March off
+    expect(kinds([3, 21], [3, 22], [3, 23], [3, 24], [3, 25])).toEqual([
+      "holiday",
+      "holiday",
+      "holiday",
+      "holiday_moved",
+      "working",
+    ]);
+    // 1 May Saturday → Monday 3 May; 9 May Sunday → Monday 10 May; Kurban ait (estimate) Sunday 16 May, not moved
+    expect(kinds([5, 1], [5, 3], [5, 7], [5, 9], [5, 10], [5, 16], [5, 17])).toEqual([
+      "holiday",
+      "holiday_moved",
+      "holiday",
+      "holiday",
+      "holiday_moved",
+      "holiday",
+      "working",
+    ]);
+    expect(isWorkingDay(at(2027, 7, 6))).toBe(false); // Tuesday
+    expect(isWorkingDay(at(2027, 10, 25))).toBe(false); // Monday
+    expect(isWorkingDay(at(2027, 12, 16))).toBe(false); // Thursday
+    expect(isWorkingDay(at(2027, 12, 17))).toBe(true);
+  });
+
+  it("counts working days across the changed days: 13.03.2027 + 1 → 16.03.2027; 28.08.2026 + 1 → 31.08.2026", () => {
+    expect(local(addWorkingDays(at(2027, 3, 12, 10), 1))).toBe("2027-03-16 10:00");
+    expect(local(addWorkingDays(at(2026, 8, 28, 10), 1))).toBe("2026-08-31 10:00");
+    expect(workingDaysBetween(at(2027, 3, 12), at(2027, 3, 31))).toBe(9); // 16–19, 25–26, 29–31; 15 and 22–24 are off
+    expect(local(workingDaysDeadline(at(2027, 3, 12, 15), 3))).toBe("2027-03-18 18:00");
   });
 });

@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { astanaParts, fromAstana, isWorkingDay, workingDaysBetween } from "../../domain/calendar.ts";
 import { CARDS } from "../../domain/licensing/data/index.ts";
-import { computeDeadlines, type DeadlineResult, mainPath } from "../../domain/licensing/deadlines.ts";
+import {
+  canComputeDeadlines,
+  computeDeadlines,
+  type DeadlineResult,
+  mainPath,
+} from "../../domain/licensing/deadlines.ts";
 
 const at = (y: number, m: number, d: number, h = 12, mi = 0): Date => {
   const date = fromAstana(y, m, d, h, mi);
@@ -172,13 +177,41 @@ describe("expected values", () => {
     expect(r.resultDueAt).toBeNull();
   });
 
-  it("reports the calendar years used and their confidence", () => {
-    expect(
-      compute("akt-med-portal", "issue", at(2026, 12, 25, 10)).calendar.map((c) => c.confidence),
-    ).toEqual(["published", "estimated"]);
-    expect(compute("akt-med-portal", "duplicate", at(2031, 6, 2, 10)).calendar[0]!.confidence).toBe(
-      "rules-only",
+  it("carries the calendar years it relied on and `estimated` when any is not official", () => {
+    const across = compute("akt-med-portal", "issue", at(2026, 12, 25, 10));
+    expect(across.calendar.map((c) => [c.year, c.status])).toEqual([
+      [2026, "official"],
+      [2027, "estimated"],
+    ]);
+    expect(across.estimated).toBe(true);
+    const within = compute("akt-med-portal", "issue", at(2026, 6, 2, 10));
+    expect(within.calendar.map((c) => c.year)).toEqual([2026]);
+    expect(within.estimated).toBe(false);
+    // a submission on 31 December evening is accepted in the next year: that year counts too
+    expect(compute("nko-med-office", "duplicate", at(2025, 12, 31, 19)).calendar.map((c) => c.year)).toEqual([
+      2025, 2026,
+    ]);
+    const unknown = compute("akt-med-portal", "duplicate", at(2031, 6, 2, 10));
+    expect(unknown.calendar[0]!.status).toBe("unknown");
+    expect(unknown.estimated).toBe(true);
+    // no timeline at all: the submission year alone
+    expect(compute("nko-med-portal", "issue", at(2027, 2, 1, 10))).toMatchObject({
+      calendar: [{ year: 2027, status: "estimated" }],
+      estimated: true,
+    });
+  });
+
+  it("offers the calculator only where the regulation gives a duration or a stated total (not the NKO portal)", () => {
+    const without = CARDS.flatMap((c) =>
+      c.operations.filter((o) => !canComputeDeadlines(o)).map((o) => `${c.id}/${o.id}`),
     );
+    expect(without).toEqual(["nko-med-portal/issue", "nko-med-portal/reissue", "nko-med-portal/duplicate"]);
+    for (const card of CARDS) {
+      for (const op of card.operations) {
+        const r = compute(card.id, op.id, at(2026, 6, 2, 10));
+        expect(canComputeDeadlines(op), `${card.id}/${op.id}`).toBe(r.resultDueAt !== null);
+      }
+    }
   });
 
   it("rejects an unknown card, an operation the card does not have and an invalid date", () => {

@@ -184,7 +184,7 @@ describe("store and bot", () => {
     });
 
     const first = await supplier.press(`q:${app}:1:3`);
-    expect(first.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Ответ сохранен.");
+    expect(first.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Ответ сохранён.");
     const edit = first.find((c) => c.method === "editMessageText");
     expect(String(edit?.payload.text)).toContain(QUESTIONNAIRE.questions[2].ru);
     expect(supplier.buttons(edit).map((b) => b.data)).toEqual([
@@ -194,7 +194,7 @@ describe("store and bot", () => {
     ]);
 
     const again = await supplier.press(`q:${app}:1:3`);
-    expect(again.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Этот ответ уже учтен.");
+    expect(again.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Этот ответ уже учтён.");
 
     const second = await supplier.press(`q:${app}:2:2`);
     const thanks = second.find((c) => c.method === "editMessageText");

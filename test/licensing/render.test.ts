@@ -90,6 +90,55 @@ describe("card sections", () => {
     expect(renderSection(card, "reissue", "receipt", "ru", t).join()).not.toContain("Отметка");
   });
 
+  it("never doubles a word in any rendered card, in either language («ожидание — до до 15 минут»)", () => {
+    for (const lang of LANGS) {
+      const t = strictT(lang);
+      for (const card of CARDS) {
+        for (const op of card.operations) {
+          for (const section of SECTIONS) {
+            const text = renderSection(card, op.id, section, lang, t).join("\n");
+            expect(text, `${lang} ${card.id} ${op.id} ${section}`).not.toMatch(
+              /(?<![\p{L}])до до(?![\p{L}])/iu,
+            );
+            // any word repeated right after itself on the same line (HTML tags stripped)
+            const plain = text.replace(/<[^>]+>/g, "");
+            const doubled = plain.match(/(?<![\p{L}\d])([\p{L}]{2,})[ \u00a0]+\1(?![\p{L}])/giu) ?? [];
+            expect(doubled, `${lang} ${card.id} ${op.id} ${section}`).toEqual([]);
+          }
+        }
+      }
+    }
+  });
+
+  it("shows the EKO office waiting time once: «ожидание — до 15 минут» / «күту: 15 минутқа дейін» (9 steps, 3 cards)", () => {
+    let steps = 0;
+    const cards = new Set<string>();
+    for (const card of CARDS) {
+      for (const op of card.operations) {
+        const waits = op.steps.filter((s) => s.duration?.wait).length;
+        if (!waits) continue;
+        steps += waits;
+        cards.add(card.id);
+        const ru = renderSection(card, op.id, "steps", "ru", strictT("ru")).join("\n");
+        const kk = renderSection(card, op.id, "steps", "kk", strictT("kk")).join("\n");
+        expect(ru).toContain("⏱ 15 минут; ожидание — до 15 минут");
+        expect(kk).toContain("⏱ 15 минут; күту: 15 минутқа дейін");
+      }
+    }
+    expect(steps).toBe(9);
+    expect([...cards].sort()).toEqual(["eko-med-office", "eko-nar-office", "eko-pha-office"]);
+  });
+
+  it("numbers the EKO refusal condition in the reader's language («Условие 1» / «1-шарт», not «у1»)", () => {
+    const card = CARDS.find((c) => c.id === "eko-med-office")!;
+    const ru = renderSection(card, "issue", "steps", "ru", strictT("ru")).join("\n");
+    const kk = renderSection(card, "issue", "steps", "kk", strictT("kk")).join("\n");
+    expect(ru).toContain("<b>Условие 1. ");
+    expect(kk).toContain("<b>1-шарт. ");
+    expect(kk).not.toMatch(/у1|Условие/);
+    expect(ru).not.toContain("у1.");
+  });
+
   it("formats durations as the sources write them", () => {
     const ru = strictT("ru");
     const kk = strictT("kk");
@@ -149,6 +198,33 @@ describe("calculator results", () => {
     expect(text).toContain("Календарь на 2027 год предварительный");
     const kk = renderDeadline(r.value, "kk", strictT("kk")).join("\n");
     expect(kk).toContain("20.01.2027 18:00 (сәрсенбі)");
+  });
+
+  it("says in kk and ru when the deadline relies on an estimated year, and not otherwise", () => {
+    const est = computeDeadlines("akt-med-portal", "issue", at(2026, 12, 25, 10, 30));
+    const off = computeDeadlines("akt-med-portal", "issue", at(2026, 6, 2, 10));
+    if (!est.ok || !off.ok) throw new Error();
+    const ru = renderDeadline(est.value, "ru", strictT("ru")).join("\n");
+    const kk = renderDeadline(est.value, "kk", strictT("kk")).join("\n");
+    expect(ru).toContain("Это предварительный срок.</b> Расчёт опирается на календарь 2027 года");
+    expect(ru).toContain(
+      "Календарь на 2027 год предварительный: переносы выходных дней ещё не опубликованы; дата Курбан айта оценочная.",
+    );
+    expect(kk).toContain("Бұл – алдын ала есептелген мерзім.</b> Есептеу 2027 жылғы күнтізбеге сүйенеді");
+    expect(kk).toContain(
+      "2027 жылғы күнтізбе алдын ала жасалған: демалыс күндерін ауыстыру әлі жарияланбаған",
+    );
+    // the warning stands with the result, before the notes
+    expect(ru.indexOf("предварительный срок")).toBeLessThan(ru.indexOf("Сроки взяты из"));
+    for (const lang of LANGS) {
+      const text = renderDeadline(off.value, lang, strictT(lang)).join("\n");
+      expect(text).not.toMatch(/предварительный|алдын ала/);
+    }
+    const unknown = computeDeadlines("akt-med-portal", "duplicate", at(2031, 6, 2, 10));
+    if (!unknown.ok) throw new Error();
+    const u = renderDeadline(unknown.value, "ru", strictT("ru")).join("\n");
+    expect(u).toContain("Это предварительный срок");
+    expect(u).toContain("Календаря на 2031 год нет в данных");
   });
 
   it("says when the source has no timeline", () => {
@@ -243,6 +319,25 @@ describe("locales and texts", () => {
       ),
     );
     expect(bad).toEqual([]);
+  });
+
+  it("uses one wording: «түйме» (not «батырма»), no «АКТ» tag, one name for 1414, ё, «Рақмет»", () => {
+    const kkLocale = Object.values(flatten(load("kk")));
+    const ruLocale = Object.values(flatten(load("ru")));
+    const kk = [...texts().map((t) => t.kk), ...kkLocale];
+    const ru = [...texts().map((t) => t.ru), ...ruLocale];
+    expect(kk.filter((s) => /батырма/i.test(s))).toEqual([]);
+    expect([...kk, ...ru].filter((s) => /\bАКТ\b|АКТ \d|АКТ п\./.test(s))).toEqual([]);
+    expect(ru.filter((s) => /call-центр/i.test(s))).toEqual([]);
+    expect(ru.filter((s) => s.includes("1414")).every((s) => s.includes("единый контакт-центр 1414"))).toBe(
+      true,
+    );
+    expect(
+      kk.filter((s) => s.includes("1414")).every((s) => s.includes("бірыңғай байланыс орталығы 1414")),
+    ).toBe(true);
+    expect(ruLocale.filter((s) => /Расчет|отменен|отсчет|сохранен(?!ы)|учтен(?!ы)/.test(s))).toEqual([]);
+    expect(kkLocale.filter((s) => /рахмет/i.test(s))).toEqual([]);
+    expect(kkLocale.join()).toContain("рақмет");
   });
 
   it("kk texts are translated, not copies of the Russian", () => {
