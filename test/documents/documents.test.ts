@@ -17,6 +17,7 @@ import {
   sha256Hex,
 } from "../../adapters/pdf/index.ts";
 import type { DocLang, RenderedDocument } from "../../adapters/pdf/types.ts";
+import { MAX_REASON_LENGTH } from "../../domain/stateMachine.ts";
 import {
   ALL_CODES,
   APPENDIX,
@@ -207,12 +208,14 @@ describe("the reader's language, names not codes", () => {
       expect(text).not.toMatch(UUID);
       for (const code of ALL_CODES) expect(text).not.toMatch(new RegExp(`\\b${code}\\b`));
       expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}|T\d{2}:\d{2}/);
+      expect(pages.join("\n")).not.toMatch(/««|»»/);
     });
 
     it(`${c.name} (ru): no Kazakh letter outside names and typed values, no UUID, no raw code`, async () => {
       const { pages } = await readPdf((await c.render("ru")).bytes);
       const text = withoutGiven(pages.join("\n"));
       expect(text.match(new RegExp(KAZAKH_LETTERS, "gu")) ?? []).toEqual([]);
+      expect(pages.join("\n")).not.toMatch(/««|»»/);
       expect(text).not.toMatch(UUID);
       for (const code of ALL_CODES) expect(text).not.toMatch(new RegExp(`\\b${code}\\b`));
       expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}|T\d{2}:\d{2}/);
@@ -309,6 +312,25 @@ describe("the reader's language, names not codes", () => {
       "<b>Уведомление об отклонении заявки о включении в базу данных субъектов здравоохранения</b>",
     );
     expect(html).toContain("Примечание: &lt;b&gt;жирный&lt;/b&gt; &amp; co");
+  });
+
+  it("the chat twin fits one Telegram message with every ground and the longest texts the rules allow", () => {
+    const reasons = JSON.parse(
+      readFileSync(new URL("../../prisma/data/reasons.json", import.meta.url), "utf8"),
+    );
+    const all = (xs: { nameKk: string; nameRu: string }[]) => xs.map((x) => ({ kk: x.nameKk, ru: x.nameRu }));
+    const long = "ы".repeat(MAX_REASON_LENGTH);
+    for (const lang of LANGS) {
+      const exclusion = {
+        ...EXCLUSION,
+        grounds: all(reasons.exclusionReasons),
+        note: long,
+        additionalGround: long,
+      };
+      const rejection = { ...REJECTION, grounds: all(reasons.rejectionGrounds), note: long };
+      expect(noticeHtml(exclusion, lang).length).toBeLessThanOrEqual(4096);
+      expect(noticeHtml(rejection, lang).length).toBeLessThanOrEqual(4096);
+    }
   });
 
   it("file names are safe ASCII in the reader's language, with the application's number, never a UUID", async () => {
