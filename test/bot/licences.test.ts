@@ -39,7 +39,7 @@ describe("licence requests", () => {
     const u = h.user(100001);
     const out = await u.send("/licences");
     const text = u.texts(out).join("\n");
-    expect(text).toContain("ВАЖНО: в случае если не отображаются лицензий или имеются ошибки в приложениях");
+    expect(text).toContain("ВАЖНО: в случае если не отображаются лицензии или имеются ошибки в приложениях");
     expect(text).toContain("Запросов по лицензиям ещё не было");
     expect(u.buttons().map((b) => b.data)).toContain(`lic.get:${POLY}`);
     limitsOk();

@@ -156,7 +156,7 @@ describe("the full-name prompt (conversations/prompts.ts)", () => {
     expect(u.texts(file)).toEqual(["Аты-жөніңізді мәтінмен жіберіңіз."]);
     expect(u.texts(await u.send("Айгерім"))[0]).toContain("Бұл аты-жөнге ұқсамайды");
     const later = await u.press("nm.x");
-    expect(u.texts(later)[0]).toBe("Жарайды, аты-жөніңізді кейінірек көрсетуге болады: /start ашыңыз.");
+    expect(u.texts(later)[0]).toBe("Аты-жөніңізді кейінірек көрсетуге болады: /start ашыңыз.");
     expect(u.texts(later).join("\n")).toContain("Басты мәзір");
     expect(u.texts(await u.send("Сапарова Айгерім"))[0]).toBe("Мәзір түймелерін пайдаланыңыз.");
     expect((await db.prisma.user.findUniqueOrThrow({ where: { telegramId: 710030n } })).fullName).toBeNull();

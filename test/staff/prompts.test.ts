@@ -75,7 +75,7 @@ describe("staff prompts", () => {
     const v = await version(id);
     await pressVerb(h, checker, "fs.cr");
     const cancelled = await pressVerb(h, checker, "fs.x");
-    expect(checker.texts(cancelled)).toEqual(["Енгізу болдырылмады, ештеңе өзгертілген жоқ."]);
+    expect(checker.texts(cancelled)).toEqual(["Мәтінді енгізу тоқтатылды, ештеңе өзгертілген жоқ."]);
     expect(checker.texts(await checker.send("Бұл себеп емес"))[0]).toBe("Мәзір түймелерін пайдаланыңыз.");
     expect(await status(db.prisma, id)).toBe("AGREED_CHECK");
     expect(await version(id)).toBe(v);

@@ -88,7 +88,7 @@ describe("bad input leaves the draft intact", () => {
     await u.sendDocument({ fileName: "big.pdf", mimeType: "application/pdf", bytes: 25 * 1024 * 1024 });
     const calls = h.since(m);
     expect(u.texts(calls)[0]).toContain(
-      "Внимание! Объем каждого прикрепляемого вложения не должен превышать 20 мб.",
+      "Внимание! Объём каждого прикрепляемого вложения не должен превышать 20 МБ.",
     );
     expect(calls.some((c) => c.method === "getFile")).toBe(false);
     expect(await snapshot(appId)).toBe(before);

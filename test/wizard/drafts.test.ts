@@ -267,7 +267,7 @@ describe("drafts", () => {
     );
     // a second «Внести изменение» on the old version is refused (an open version exists)
     await u.press(cb("ap.chg", [app.id], old.version));
-    expect(u.texts().at(-1)).toContain("Внести изменение нельзя");
+    expect(u.texts().at(-1)).toContain("Внести изменения нельзя");
     expect(await db.prisma.application.count({ where: { chainId: app.chainId } })).toBe(2);
   });
 });
