@@ -19,9 +19,9 @@ const BILINGUAL = new Set(["locale common:language.choose"]);
 /**
  * Words spelled the same in standard Kazakh and in Russian. Everything else found in a kk text is a leak.
  * - International loanwords that official Kazakh writes exactly so (GLOSSARY: «Лицензия», «Портал»,
- *   «Талон», «Пароль / логин», «Телефон нөмірі»; «15 минут», «регламенті», «стандарты» in seed 002):
- *   автор, индекс, интернет, лицензиар, лицензия, логин, минут, орган, пароль, портал, процесс, регламент,
- *   секунд, стандарт, субъект, талон, телефон, факс, файл, филиал, формат.
+ *   «Талон», «Пароль / логин», «Телефон нөмірі», «Өндірістік база»; «15 минут», «регламенті», «стандарты»
+ *   in seed 002): автор, база, индекс, интернет, лицензиар, лицензия, логин, минут, орган, пароль, портал,
+ *   процесс, регламент, секунд, стандарт, субъект, талон, телефон, факс, файл, филиал, формат.
  * - Kazakh possessive forms that happen to equal a Russian plural: органы, файлы, филиалы («its body / file
  *   / branch»).
  * - Proper names: астана, алматы, шымкент, абай (cities, a region), сапарова (a surname in an example).
@@ -31,6 +31,7 @@ const BILINGUAL = new Set(["locale common:language.choose"]);
 const SHARED = new Set(
   [
     "автор",
+    "база",
     "индекс",
     "интернет",
     "лицензиар",
