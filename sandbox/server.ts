@@ -167,6 +167,11 @@ export class Sandbox extends SandboxState {
       return handleUi({ ...host, openEvents: (q, r) => this.openEvents(q, r) }, req, res, url);
     }
     if ((req.method === "GET" || req.method === "HEAD") && (await this.serveStatic(req, res, path))) return;
+    if (path === "/favicon.ico") {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     res.writeHead(404, { "content-type": "text/plain" });
     res.end("Not Found");
   }

@@ -299,6 +299,7 @@ export class SandboxState {
       chat_id: q.chatId,
       callback_query_id: id,
       message_id: q.messageId,
+      after_ms: Date.now() - q.pressedAt,
     });
   }
 

@@ -1,83 +1,55 @@
-// The sandbox web chat: plain JS, no build step. Talks to the sandbox's /ui/... API and follows
-// /ui/events (server-sent events) to show new messages, edits, toasts and keyboards live.
+// The sandbox web chat: plain JS modules, no build step. Talks to the sandbox's /ui/... API and follows
+// /ui/events (server-sent events) to show new messages, edits, toasts, chat actions and keyboards live.
+// Texts: i18n.js (kk/ru); how messages look: render.js.
+import { applyStatic, currentLang, initialLang, loadTexts, setLang, t, timeOf } from "./i18n.js";
+import { albumItemNode, albumNode, esc, messageNode, previewOf, setActions } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
-const els = {
-  app: $("app"),
-  persons: $("persons"),
-  botName: $("botName"),
-  newUser: $("newUser"),
-  messages: $("messages"),
-  emptyHint: $("emptyHint"),
-  chatTitle: $("chatTitle"),
-  chatStatus: $("chatStatus"),
-  chatAvatar: $("chatAvatar"),
-  back: $("back"),
-  composer: $("composer"),
-  text: $("text"),
-  send: $("send"),
-  menuBtn: $("menuBtn"),
-  attachBtn: $("attachBtn"),
-  kbToggle: $("kbToggle"),
-  fileInput: $("fileInput"),
-  commandsMenu: $("commandsMenu"),
-  attachMenu: $("attachMenu"),
-  replyKeyboard: $("replyKeyboard"),
-  toasts: $("toasts"),
-  locationModal: $("locationModal"),
-  locationForm: $("locationForm"),
-  personModal: $("personModal"),
-  personForm: $("personForm"),
-  alertModal: $("alertModal"),
-  alertText: $("alertText"),
-};
+const IDS = `app persons botName newUser invites inviteList messages emptyHint chatTitle chatStatus chatAvatar
+  back composer text send menuBtn attachBtn kbToggle fileInput commandsMenu attachMenu replyKeyboard toasts
+  locationModal locationForm personModal personForm alertModal alertText starting langSwitch chat`;
+const els = Object.fromEntries(
+  IDS.trim()
+    .split(/\s+/)
+    .map((id) => [id, $(id)]),
+);
 
 const state = {
   bot: null,
+  ready: false,
   persons: new Map(),
+  invites: [],
   chatId: null,
+  chat: null, // the open chat as GET /ui/chats/:id returned it (description, commands...)
   keyboard: null,
   keyboardHidden: false,
   commands: [],
-  pending: new Map(), // callback_query_id → button element
+  /** callback_query_id → the pressed button (its spinner runs until the bot answers or the query times out). */
+  pending: new Map(),
+  /** Answers and timeouts that arrived before the press request returned its id (the bot was that fast). */
+  early: new Map(),
   typingTimer: null,
   fileAsPhoto: false,
 };
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-const esc = (s) =>
-  String(s).replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
-  );
-
 const COLORS = ["#e17076", "#faa774", "#a695e7", "#7bc862", "#6ec9cb", "#65aadd", "#ee7aae"];
 const colorOf = (id) => COLORS[Math.abs(Number(BigInt(id) % 7n))];
 const initials = (p) => ((p.first_name || "?")[0] + ((p.last_name || "")[0] || "")).toUpperCase();
 const fullName = (p) => [p.first_name, p.last_name].filter(Boolean).join(" ");
-const timeOf = (unix) =>
-  new Date(unix * 1000).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit" });
-const sizeOf = (n) =>
-  n == null
-    ? ""
-    : n < 1024
-      ? `${n} B`
-      : n < 1048576
-        ? `${(n / 1024).toFixed(1)} KB`
-        : `${(n / 1048576).toFixed(1)} MB`;
-const safeUrl = (u) => (/^(https?|tg|mailto):/i.test(u) ? u : "#");
+const roleOf = (p) => p.role || t("persons.new_user_role");
 
 async function api(path, body, opts = {}) {
   const res = await fetch(path, {
     method: body === undefined && !opts.post ? "GET" : "POST",
     headers: {
       "x-sandbox": "1",
-      ...(opts.raw
-        ? { "content-type": opts.type || "application/octet-stream" }
-        : { "content-type": "application/json" }),
+      ...(opts.form
+        ? {}
+        : { "content-type": opts.raw ? opts.type || "application/octet-stream" : "application/json" }),
     },
-    body: body === undefined ? undefined : opts.raw ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : opts.raw || opts.form ? body : JSON.stringify(body),
   });
   const data = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(data.error || `HTTP ${res.status}`);
@@ -85,17 +57,17 @@ async function api(path, body, opts = {}) {
 }
 
 function toast(text, kind = "") {
-  const t = document.createElement("div");
-  t.className = `toast ${kind}`;
-  t.textContent = text;
-  els.toasts.append(t);
-  setTimeout(() => t.remove(), kind === "error" ? 6000 : 3000);
+  const el = document.createElement("div");
+  el.className = `toast ${kind}`;
+  el.textContent = text;
+  els.toasts.append(el);
+  setTimeout(() => el.remove(), kind === "error" ? 6000 : 3000);
 }
+const fail = (e) => toast(e.message, "error");
 
 function showModal(modal) {
   modal.hidden = false;
-  const first = modal.querySelector("input, select, button.primary");
-  if (first) first.focus();
+  modal.querySelector("input, select, button.primary")?.focus();
 }
 for (const m of document.querySelectorAll(".modal")) {
   m.addEventListener("click", (e) => {
@@ -103,66 +75,7 @@ for (const m of document.querySelectorAll(".modal")) {
   });
 }
 
-// ───────────────────────────── entities → HTML ─────────────────────────────
-
-function renderEntities(text, entities) {
-  const sorted = (entities || []).slice().sort((a, b) => a.offset - b.offset || b.length - a.length);
-  const root = { start: 0, end: text.length, children: [], e: null };
-  const stack = [root];
-  for (const e of sorted) {
-    const start = e.offset;
-    while (stack.length > 1 && start >= stack[stack.length - 1].end) stack.pop();
-    const parent = stack[stack.length - 1];
-    const end = Math.min(e.offset + e.length, parent.end);
-    if (end <= start) continue;
-    const node = { start, end, children: [], e };
-    parent.children.push(node);
-    stack.push(node);
-  }
-  const emit = (node) => {
-    let html = "";
-    let pos = node.start;
-    for (const ch of node.children) {
-      html += esc(text.slice(pos, ch.start));
-      html += wrap(ch.e, emit(ch), text.slice(ch.start, ch.end));
-      pos = ch.end;
-    }
-    return html + esc(text.slice(pos, node.end));
-  };
-  return emit(root);
-}
-
-function wrap(e, inner, raw) {
-  switch (e.type) {
-    case "bold":
-      return `<b>${inner}</b>`;
-    case "italic":
-      return `<i>${inner}</i>`;
-    case "underline":
-      return `<u>${inner}</u>`;
-    case "strikethrough":
-      return `<s>${inner}</s>`;
-    case "spoiler":
-      return `<span class="spoiler">${inner}</span>`;
-    case "code":
-      return `<code>${inner}</code>`;
-    case "pre":
-      return `<pre${e.language ? ` data-lang="${esc(e.language)}"` : ""}>${inner}</pre>`;
-    case "blockquote":
-    case "expandable_blockquote":
-      return `<blockquote>${inner}</blockquote>`;
-    case "text_link":
-      return `<a href="${esc(safeUrl(e.url))}" target="_blank" rel="noopener noreferrer">${inner}</a>`;
-    case "url":
-      return `<a href="${esc(safeUrl(raw))}" target="_blank" rel="noopener noreferrer">${inner}</a>`;
-    case "bot_command":
-      return `<span class="cmd" data-cmd="${esc(raw)}">${inner}</span>`;
-    default:
-      return inner;
-  }
-}
-
-// ───────────────────────────── persons (left pane) ─────────────────────────────
+// ───────────────────────────── persons and invites (left pane) ─────────────────────────────
 
 function renderPersons() {
   els.persons.innerHTML = "";
@@ -170,32 +83,65 @@ function renderPersons() {
     const li = document.createElement("li");
     li.className = `person${p.id === state.chatId ? " active" : ""}`;
     li.dataset.id = String(p.id);
+    const last = p.last;
+    const you = last && !last.from?.is_bot ? t("persons.you") : "";
     li.innerHTML = `
       <div class="avatar" style="background:${colorOf(p.id)}">${esc(initials(p))}</div>
       <div class="info">
-        <div class="name-row"><span class="name">${esc(fullName(p))}</span><span class="time">${p.last ? timeOf(p.last.date) : ""}</span></div>
-        <div class="role">${esc(p.role || "")}</div>
-        <div class="preview">${p.last ? esc((p.last.from_bot ? "" : "Вы: ") + p.last.text) : ""}</div>
+        <div class="name-row"><span class="name">${esc(fullName(p))}</span><span class="time">${last ? timeLabel(last) : ""}</span></div>
+        <div class="role">${esc(roleOf(p))}</div>
+        <div class="preview">${last ? esc(you + previewOf(last)) : ""}</div>
       </div>`;
     li.addEventListener("click", () => openChat(p.id));
     els.persons.append(li);
+  }
+}
+const timeLabel = (m) => esc(timeOf(m.date));
+
+function renderInvites() {
+  els.invites.hidden = !state.invites.length;
+  els.inviteList.innerHTML = "";
+  for (const inv of state.invites) {
+    const li = document.createElement("li");
+    const label = typeof inv.label === "string" ? inv.label : inv.label[currentLang()] || inv.label.ru;
+    li.innerHTML = `<div class="invite-label">${esc(label)}</div><code>/start ${esc(inv.code)}</code>`;
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "invite-open";
+    b.textContent = t("invites.open");
+    b.disabled = !state.ready;
+    b.dataset.code = inv.code;
+    b.addEventListener("click", async () => {
+      try {
+        const r = await api("/ui/invites", { code: inv.code, language_code: currentLang() });
+        state.persons.set(r.person.id, { ...r.person, last: null });
+        openChat(r.person.id);
+      } catch (e) {
+        fail(e);
+      }
+    });
+    li.append(b);
+    els.inviteList.append(li);
   }
 }
 
 function notePreview(chatId, message) {
   const p = state.persons.get(chatId);
   if (!p) return;
-  p.last = { text: previewOf(message), date: message.date, from_bot: !!message.from?.is_bot };
+  p.last = message;
   renderPersons();
 }
 
-function previewOf(m) {
-  if (m.text) return m.text.slice(0, 80);
-  if (m.document) return `📎 ${m.document.file_name || "файл"}`;
-  if (m.photo) return "🖼 Фото";
-  if (m.location) return "📍 Геопозиция";
-  if (m.contact) return "👤 Контакт";
-  return "";
+// ───────────────────────────── the bot is starting / ready ─────────────────────────────
+
+function setReady(ready) {
+  const was = state.ready;
+  state.ready = ready;
+  els.starting.hidden = ready;
+  const open = ready && state.chatId !== null;
+  for (const el of [els.text, els.send, els.menuBtn, els.attachBtn]) el.disabled = !open;
+  for (const b of els.inviteList.querySelectorAll("button")) b.disabled = !ready;
+  if (ready && !was && state.bot) toast(t("starting.ready"));
 }
 
 // ───────────────────────────── chat (right pane) ─────────────────────────────
@@ -205,110 +151,72 @@ async function openChat(id) {
   location.hash = `chat=${id}`;
   els.app.classList.add("in-chat");
   const data = await api(`/ui/chats/${id}`);
+  state.chat = data;
   const p = data.person;
+  els.chatTitle.removeAttribute("data-i18n");
   els.chatTitle.textContent = fullName(p);
-  els.chatStatus.textContent = p.role || (p.username ? `@${p.username}` : "");
-  els.chatStatus.classList.remove("typing");
+  setStatus();
   els.chatAvatar.textContent = initials(p);
   els.chatAvatar.style.background = colorOf(p.id);
   els.messages.innerHTML = "";
   for (const m of data.messages) appendMessage(m, false);
-  if (!data.messages.length) {
-    els.messages.append(els.emptyHint);
-    els.emptyHint.hidden = false;
-  }
+  renderEmptyHint();
   state.commands = data.commands;
   state.keyboardHidden = false;
   setKeyboard(data.keyboard);
-  els.text.disabled = false;
-  els.send.disabled = false;
-  els.text.focus();
+  setReady(state.ready);
+  if (state.ready) els.text.focus();
   renderPersons();
   scrollDown();
+}
+
+function setStatus(text) {
+  const p = state.persons.get(state.chatId) || state.chat?.person;
+  els.chatStatus.classList.toggle("typing", !!text);
+  els.chatStatus.textContent = text || (p ? roleOf(p) : "");
+}
+
+/** An empty chat shows what the bot says about itself (setMyDescription), else how to begin. */
+function renderEmptyHint() {
+  if (els.messages.querySelector(".msg")) return;
+  const description = state.chat?.description;
+  els.emptyHint.innerHTML = description
+    ? `<div class="empty-title">${esc(t("chat.description_title"))}</div><div class="empty-text">${esc(description)}</div>`
+    : esc(t("chat.empty"));
+  els.messages.append(els.emptyHint);
+  els.emptyHint.hidden = false;
 }
 
 function scrollDown() {
   els.messages.scrollTop = els.messages.scrollHeight;
 }
 
-function messageNode(m) {
-  const mine = !m.from?.is_bot;
-  const wrapEl = document.createElement("div");
-  wrapEl.className = `msg ${mine ? "out" : "in"}`;
-  wrapEl.dataset.id = String(m.message_id);
-  let body = "";
-  if (m.reply_to_message) body += `<div class="reply-quote">${esc(previewOf(m.reply_to_message))}</div>`;
-  if (m.photo) {
-    const big = m.photo[m.photo.length - 1];
-    body += `<a href="/ui/files/${encodeURIComponent(big.file_id)}?inline=1" target="_blank"><img class="photo" alt="photo" src="/ui/files/${encodeURIComponent(big.file_id)}?inline=1"></a>`;
-  }
-  if (m.document) {
-    const d = m.document;
-    const href = `/ui/files/${encodeURIComponent(d.file_id)}`;
-    body += `<div class="doc"><a class="doc-icon" href="${href}" download title="Скачать">⬇</a>
-      <div><div class="doc-name">${esc(d.file_name || "file")}</div>
-      <div class="doc-size">${sizeOf(d.file_size)} · <a href="${href}" download class="download">скачать</a></div></div></div>`;
-  }
-  if (m.location) {
-    const { latitude: la, longitude: lo } = m.location;
-    body += `<div class="location"><a target="_blank" rel="noopener" href="https://www.openstreetmap.org/?mlat=${la}&mlon=${lo}#map=16/${la}/${lo}">📍 ${la.toFixed(5)}, ${lo.toFixed(5)}</a></div>`;
-  }
-  if (m.contact)
-    body += `<div class="contact">👤 ${esc(m.contact.first_name)} · ${esc(m.contact.phone_number)}</div>`;
-  const meta = `<span class="meta">${m.edit_date ? "изменено " : ""}${timeOf(m.edit_date || m.date)}</span>`;
-  if (m.text !== undefined) body += `<div class="text">${renderEntities(m.text, m.entities)}${meta}</div>`;
-  else if (m.caption)
-    body += `<div class="caption">${renderEntities(m.caption, m.caption_entities)}${meta}</div>`;
-  else body += `<div>${meta}</div>`;
-  wrapEl.innerHTML = `<div class="bubble">${body}</div>`;
-  const rows = m.reply_markup?.inline_keyboard;
-  if (rows?.length) {
-    const kb = document.createElement("div");
-    kb.className = "inline-kb";
-    for (const row of rows) {
-      const r = document.createElement("div");
-      r.className = "kb-row";
-      for (const b of row) {
-        const btn = document.createElement("button");
-        btn.type = "button";
-        btn.className = "kb-btn";
-        btn.textContent = b.text;
-        if (b.callback_data !== undefined) {
-          btn.dataset.data = b.callback_data;
-          btn.addEventListener("click", () => press(m.message_id, b.callback_data, btn));
-        } else if (b.url) {
-          btn.innerHTML = `${esc(b.text)}<span class="link-mark">↗</span>`;
-          btn.addEventListener("click", () => window.open(b.url, "_blank", "noopener"));
-        } else if (b.copy_text) {
-          btn.addEventListener("click", () => {
-            navigator.clipboard?.writeText(b.copy_text.text);
-            toast("Скопировано");
-          });
-        } else {
-          btn.disabled = true;
-          btn.title = "Этот тип кнопки в песочнице не поддерживается";
-        }
-        r.append(btn);
-      }
-      kb.append(r);
-    }
-    wrapEl.append(kb);
-  }
-  return wrapEl;
-}
-
 function appendMessage(m, scroll = true) {
   els.emptyHint.hidden = true;
-  els.messages.append(messageNode(m));
+  if (m.media_group_id) {
+    let group = els.messages.lastElementChild;
+    if (group?.dataset.group !== m.media_group_id) {
+      group = albumNode(m);
+      els.messages.append(group);
+    }
+    group.querySelector(".album-items").append(albumItemNode(m));
+  } else els.messages.append(messageNode(m));
   if (scroll) scrollDown();
 }
 
 function replaceMessage(m) {
-  const old = els.messages.querySelector(`.msg[data-id="${m.message_id}"]`);
+  const old = els.messages.querySelector(`[data-id="${m.message_id}"]`);
   if (!old) return appendMessage(m);
-  const fresh = messageNode(m);
+  const fresh = old.classList.contains("album-item") ? albumItemNode(m) : messageNode(m);
   fresh.classList.add("flash");
   old.replaceWith(fresh);
+}
+
+function removeMessage(id) {
+  const el = els.messages.querySelector(`[data-id="${id}"]`);
+  const album = el?.closest(".album");
+  el?.remove();
+  if (album && !album.querySelector(".album-item")) album.remove();
 }
 
 function systemLine(text, kind = "") {
@@ -326,34 +234,64 @@ async function sendText(text) {
   try {
     await api(`/ui/chats/${state.chatId}/text`, { text });
   } catch (e) {
-    toast(e.message, "error");
+    fail(e);
   }
 }
 
+/**
+ * A pressed button spins until the bot answers the callback query (or the query times out, shown in the
+ * chat). The bot may answer before this request returns the query's id: such answers wait in state.early.
+ */
 async function press(messageId, data, btn) {
   btn.classList.add("pending");
   try {
     const r = await api(`/ui/chats/${state.chatId}/callback`, { message_id: messageId, data });
-    state.pending.set(r.callback_query_id, btn);
-    setTimeout(() => {
-      if (state.pending.get(r.callback_query_id) === btn) {
-        state.pending.delete(r.callback_query_id);
-        btn.classList.remove("pending");
-      }
-    }, 15000);
+    const early = state.early.get(r.callback_query_id);
+    state.early.delete(r.callback_query_id);
+    if (early) settle(btn, early);
+    else state.pending.set(r.callback_query_id, btn);
   } catch (e) {
     btn.classList.remove("pending");
-    toast(e.message, "error");
+    fail(e);
   }
 }
 
-async function sendFile(file, asPhoto) {
-  const q = new URLSearchParams({ name: file.name });
-  if (asPhoto) q.set("photo", "1");
+function settle(btn, outcome) {
+  btn.classList.remove("pending");
+  if (outcome.timeout) {
+    btn.classList.add("timed-out");
+    setTimeout(() => btn.classList.remove("timed-out"), 2000);
+    const seconds = Math.round(outcome.after_ms / 1000);
+    systemLine(t("callback.timeout", { button: btn.textContent, seconds }), "warn");
+  }
+}
+
+/** An answer or a timeout for a query: settles its button, or keeps it for a press still on its way. */
+function callbackOutcome(id, outcome) {
+  const btn = state.pending.get(id);
+  if (btn) {
+    state.pending.delete(id);
+    settle(btn, outcome);
+    return;
+  }
+  state.early.set(id, outcome);
+  setTimeout(() => state.early.delete(id), 60_000);
+}
+
+async function sendFiles(files, asPhoto) {
+  if (!files.length) return;
   try {
-    await api(`/ui/chats/${state.chatId}/file?${q}`, file, { raw: true, type: file.type });
+    if (files.length === 1) {
+      const q = new URLSearchParams({ name: files[0].name });
+      if (asPhoto) q.set("photo", "1");
+      await api(`/ui/chats/${state.chatId}/file?${q}`, files[0], { raw: true, type: files[0].type });
+      return;
+    }
+    const form = new FormData();
+    for (const [i, f] of files.entries()) form.append(`file${i}`, f, f.name);
+    await api(`/ui/chats/${state.chatId}/album${asPhoto ? "?photo=1" : ""}`, form, { form: true });
   } catch (e) {
-    toast(e.message, "error");
+    fail(e);
   }
 }
 
@@ -361,14 +299,14 @@ async function sendContact() {
   try {
     await api(`/ui/chats/${state.chatId}/contact`, {}, { post: true });
   } catch (e) {
-    toast(e.message, "error");
+    fail(e);
   }
 }
 
 function setKeyboard(kb) {
   state.keyboard = kb;
   els.kbToggle.hidden = !kb;
-  els.text.placeholder = kb?.input_field_placeholder || "Сообщение";
+  els.text.placeholder = kb?.input_field_placeholder || t("composer.placeholder");
   renderKeyboard();
 }
 
@@ -396,27 +334,39 @@ function renderKeyboard() {
   }
 }
 
-function renderCommands() {
+/** The "/" menu: the commands the bot set for this chat's scope and the person's language. */
+function renderCommands(filter = "") {
   els.commandsMenu.innerHTML = "";
-  const list = state.commands.length ? state.commands : [{ command: "start", description: "" }];
+  const list = state.commands.filter((c) => c.command.startsWith(filter));
+  if (!state.commands.length) {
+    const d = document.createElement("div");
+    d.className = "popup-note";
+    d.textContent = t("commands.none");
+    els.commandsMenu.append(d);
+  }
   for (const c of list) {
     const b = document.createElement("button");
     b.type = "button";
     b.innerHTML = `<span class="cmd-name">/${esc(c.command)}</span><span class="cmd-desc">${esc(c.description)}</span>`;
     b.addEventListener("click", () => {
       els.commandsMenu.hidden = true;
+      els.text.value = "";
       sendText(`/${c.command}`);
     });
     els.commandsMenu.append(b);
   }
+  return list.length;
 }
 
 // ───────────────────────────── wiring ─────────────────────────────
+
+setActions({ press, copied: () => toast(t("message.copied")) });
 
 els.composer.addEventListener("submit", (e) => {
   e.preventDefault();
   const text = els.text.value;
   els.text.value = "";
+  els.commandsMenu.hidden = true;
   autosize();
   sendText(text);
 });
@@ -430,13 +380,17 @@ function autosize() {
   els.text.style.height = "auto";
   els.text.style.height = `${Math.min(els.text.scrollHeight, 160)}px`;
 }
-els.text.addEventListener("input", autosize);
+els.text.addEventListener("input", () => {
+  autosize();
+  // typing "/" lists the commands, as Telegram does
+  const m = /^\/(\w*)$/.exec(els.text.value);
+  els.commandsMenu.hidden = !(m && renderCommands(m[1]));
+});
 
 els.messages.addEventListener("click", (e) => {
   const cmd = e.target.closest(".cmd");
   if (cmd) return sendText(cmd.dataset.cmd);
-  const sp = e.target.closest(".spoiler");
-  if (sp) sp.classList.add("shown");
+  e.target.closest(".spoiler")?.classList.add("shown");
 });
 
 els.menuBtn.addEventListener("click", () => {
@@ -452,7 +406,7 @@ els.attachBtn.addEventListener("click", () => {
 });
 document.addEventListener("click", (e) => {
   if (!e.target.closest("#attachMenu, #attachBtn")) els.attachMenu.hidden = true;
-  if (!e.target.closest("#commandsMenu, #menuBtn")) els.commandsMenu.hidden = true;
+  if (!e.target.closest("#commandsMenu, #menuBtn, #text")) els.commandsMenu.hidden = true;
 });
 els.attachMenu.addEventListener("click", (e) => {
   const kind = e.target.closest("[data-attach]")?.dataset.attach;
@@ -465,10 +419,18 @@ els.attachMenu.addEventListener("click", (e) => {
   } else if (kind === "location") showModal(els.locationModal);
   else if (kind === "contact") sendContact();
 });
+// several files at once go as one album (or albums of 10), as Telegram clients send them
 els.fileInput.addEventListener("change", () => {
-  const f = els.fileInput.files?.[0];
-  if (f) sendFile(f, state.fileAsPhoto);
+  sendFiles([...(els.fileInput.files || [])], state.fileAsPhoto);
   els.fileInput.value = "";
+});
+els.chat.addEventListener("dragover", (e) => {
+  if (state.ready && state.chatId) e.preventDefault();
+});
+els.chat.addEventListener("drop", (e) => {
+  if (!state.ready || !state.chatId) return;
+  e.preventDefault();
+  sendFiles([...(e.dataTransfer?.files || [])], false);
 });
 els.kbToggle.addEventListener("click", () => {
   state.keyboardHidden = !state.keyboardHidden;
@@ -485,26 +447,44 @@ els.locationForm.addEventListener("submit", async (e) => {
       longitude: Number($("lon").value),
     });
   } catch (err) {
-    toast(err.message, "error");
+    fail(err);
   }
 });
 
 els.newUser.addEventListener("click", () => {
   $("personName").value = "";
+  $("personLang").value = currentLang();
   showModal(els.personModal);
 });
 els.personForm.addEventListener("submit", async (e) => {
   e.preventDefault();
   els.personModal.hidden = true;
-  const r = await api("/ui/persons", {
-    first_name: $("personName").value,
-    language_code: $("personLang").value,
-  });
-  state.persons.set(r.person.id, { ...r.person, last: null });
-  openChat(r.person.id);
+  try {
+    const r = await api("/ui/persons", {
+      first_name: $("personName").value,
+      language_code: $("personLang").value,
+      default_name: t("person.default_name"),
+    });
+    state.persons.set(r.person.id, { ...r.person, last: null });
+    openChat(r.person.id);
+  } catch (err) {
+    fail(err);
+  }
+});
+
+els.langSwitch.addEventListener("click", (e) => {
+  const next = e.target.closest("[data-lang]")?.dataset.lang;
+  if (!next || next === currentLang()) return;
+  setLang(next, true);
+  renderPersons();
+  renderInvites();
+  if (state.chatId !== null) openChat(state.chatId);
+  else renderEmptyHint();
 });
 
 // ───────────────────────────── live events ─────────────────────────────
+
+const ACTIONS = ["typing", "upload_document", "upload_photo", "find_location"];
 
 function onEvent(ev) {
   const here = ev.chat_id !== undefined && ev.chat_id === state.chatId;
@@ -513,15 +493,14 @@ function onEvent(ev) {
       notePreview(ev.chat_id, ev.message);
       if (here) {
         appendMessage(ev.message);
-        els.chatStatus.classList.remove("typing");
-        els.chatStatus.textContent = state.persons.get(state.chatId)?.role || "";
+        setStatus();
       }
       break;
     case "edit":
       if (here) replaceMessage(ev.message);
       break;
     case "delete":
-      if (here) els.messages.querySelector(`.msg[data-id="${ev.message_id}"]`)?.remove();
+      if (here) removeMessage(ev.message_id);
       break;
     case "keyboard":
       if (here) {
@@ -529,12 +508,8 @@ function onEvent(ev) {
         setKeyboard(ev.keyboard);
       }
       break;
-    case "toast": {
-      const btn = state.pending.get(ev.callback_query_id);
-      if (btn) {
-        btn.classList.remove("pending");
-        state.pending.delete(ev.callback_query_id);
-      }
+    case "toast":
+      callbackOutcome(ev.callback_query_id, { answered: true });
       if (!here) break;
       if (ev.show_alert && ev.text) {
         els.alertText.textContent = ev.text;
@@ -542,16 +517,14 @@ function onEvent(ev) {
       } else if (ev.text) toast(ev.text);
       if (ev.url) window.open(ev.url, "_blank", "noopener");
       break;
-    }
+    case "callback_timeout":
+      callbackOutcome(ev.callback_query_id, { timeout: true, after_ms: ev.after_ms });
+      break;
     case "action":
       if (here) {
-        els.chatStatus.textContent = ev.action === "typing" ? "печатает…" : "отправляет файл…";
-        els.chatStatus.classList.add("typing");
+        setStatus(t(`action.${ACTIONS.includes(ev.action) ? ev.action : "other"}`));
         clearTimeout(state.typingTimer);
-        state.typingTimer = setTimeout(() => {
-          els.chatStatus.classList.remove("typing");
-          els.chatStatus.textContent = state.persons.get(state.chatId)?.role || "";
-        }, 5000);
+        state.typingTimer = setTimeout(() => setStatus(), 5000);
       }
       break;
     case "api_error":
@@ -565,7 +538,16 @@ function onEvent(ev) {
       }
       break;
     case "commands":
-      if (state.chatId) api(`/ui/chats/${state.chatId}`).then((d) => (state.commands = d.commands));
+    case "profile":
+      if (state.chatId !== null)
+        api(`/ui/chats/${state.chatId}`).then((d) => {
+          state.commands = d.commands;
+          state.chat = d;
+          renderEmptyHint();
+        });
+      break;
+    case "ready":
+      setReady(true);
       break;
   }
 }
@@ -574,22 +556,34 @@ function connect() {
   const es = new EventSource("/ui/events");
   let opened = false;
   es.onmessage = (e) => onEvent(JSON.parse(e.data));
-  es.onopen = () => {
+  es.onopen = async () => {
     // after a reconnect, reload what may have been missed
-    if (opened && state.chatId) openChat(state.chatId);
+    if (opened) {
+      const info = await api("/ui/info").catch(() => null);
+      if (info) setReady(info.ready);
+      if (state.chatId !== null) openChat(state.chatId);
+    }
     opened = true;
   };
 }
 
 async function boot() {
+  setLang(initialLang());
+  await loadTexts();
+  setLang(currentLang());
   const info = await api("/ui/info");
   state.bot = info.bot;
+  state.invites = info.invites || [];
   els.botName.textContent = `${info.bot.first_name} · @${info.bot.username}`;
   for (const p of info.persons) state.persons.set(p.id, p);
   renderPersons();
+  renderInvites();
+  renderEmptyHint();
+  setReady(info.ready);
   connect();
   const m = /chat=(\d+)/.exec(location.hash);
   if (m && state.persons.has(Number(m[1]))) openChat(Number(m[1]));
 }
 
-boot().catch((e) => toast(`Sandbox недоступен: ${e.message}`, "error"));
+applyStatic();
+boot().catch((e) => toast(t("page.unavailable", { error: e.message }), "error"));
