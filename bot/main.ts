@@ -13,10 +13,11 @@ import { config as loadDotenv } from "dotenv";
 import { GrammyError, HttpError } from "grammy";
 import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
-import { DEMO_PEOPLE } from "../prisma/seed.ts";
-import { Sandbox, type SandboxPerson } from "../sandbox/server.ts";
+import { DEMO_INVITES, DEMO_PEOPLE } from "../prisma/seed.ts";
+import { Sandbox, type SandboxInvite, type SandboxPerson } from "../sandbox/server.ts";
 import { type AppConfig, ConfigError, loadConfig } from "./config.ts";
 import { createBot, setCommands } from "./createBot.ts";
+import { translator } from "./i18n.ts";
 import type { AppDeps } from "./deps.ts";
 import { startReminders } from "./outbox/reminders.ts";
 import { startOutboxWorker } from "./outbox/worker.ts";
@@ -45,6 +46,20 @@ export function sandboxPersons(): SandboxPerson[] {
       role: p.language === "kk" ? p.labelKk : p.labelRu,
     };
   });
+}
+
+/** The seed's unused demo invites, as the sandbox page lists them («+ New user» → `/start <code>`). */
+export function sandboxInvites(): SandboxInvite[] {
+  const label = (lang: "kk" | "ru", i: (typeof DEMO_INVITES)[number]) => {
+    const t = translator(lang);
+    const roles = [...(i.org?.roles ?? []), ...(i.branch?.roles ?? [])].map((r) => t(`common:roles.${r}`));
+    return `${i.fullName} · ${roles.join(", ")}`;
+  };
+  return DEMO_INVITES.map((i) => ({
+    code: i.code,
+    name: i.fullName,
+    label: { kk: label("kk", i), ru: label("ru", i) },
+  }));
 }
 
 /** Where the bot reaches the sandbox it started (the listening address, or loopback for a wildcard). */
@@ -109,6 +124,7 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
         port: config.SANDBOX_PORT,
         host,
         persons: sandboxPersons(),
+        invites: sandboxInvites(),
         logger: logger.child({ component: "sandbox" }),
         extraRoutes: (req, res) =>
           handleHealth(

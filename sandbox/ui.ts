@@ -140,7 +140,7 @@ export async function handleUi(
         return json(res, 200, { ok: true });
       }
     }
-    if (area === "faults") return faults(host.faults, req, res, id);
+    if (area === "faults") return await faults(host.faults, req, res, id);
     if (area === "rate-limit") {
       if (method === "POST") {
         const b = await readJson(req);
@@ -148,7 +148,7 @@ export async function handleUi(
       }
       return json(res, 200, { ok: true, rate_limit: host.faults.rateLimit() });
     }
-    if (area === "chats" && id) return chatRoute(s, req, res, url, Number(id), action);
+    if (area === "chats" && id) return await chatRoute(s, req, res, url, Number(id), action);
     throw new UiError(404, "not found");
   } catch (e) {
     const status = e instanceof UiError ? e.status : 400;
