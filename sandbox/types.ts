@@ -152,7 +152,13 @@ export type SandboxEvent =
       message_id?: number;
     }
   /** A callback query nobody answered within the timeout: the page stops the button's spinner visibly. */
-  | { type: "callback_timeout"; chat_id: number; callback_query_id: string; message_id?: number; after_ms: number }
+  | {
+      type: "callback_timeout";
+      chat_id: number;
+      callback_query_id: string;
+      message_id?: number;
+      after_ms: number;
+    }
   | { type: "action"; chat_id: number; action: string }
   | { type: "api_error"; chat_id?: number; method: string; description: string }
   | { type: "person"; person: SandboxPerson }
