@@ -43,7 +43,7 @@ export function sandboxPersons(): SandboxPerson[] {
       ...(rest.length ? { last_name: rest.join(" ") } : {}),
       username: `demo_${p.key}`,
       language_code: p.language,
-      role: p.language === "kk" ? p.labelKk : p.labelRu,
+      role: { kk: p.labelKk, ru: p.labelRu },
     };
   });
 }

@@ -31,8 +31,8 @@ export interface SandboxPerson {
   last_name?: string;
   username?: string;
   language_code?: string;
-  /** Shown under the name, e.g. "Reviewer · BR-ABAI". */
-  role?: string;
+  /** Shown under the name, e.g. "Reviewer · BR-ABAI" (one text, or one per page language). */
+  role?: string | { kk: string; ru: string };
   phone_number?: string;
 }
 

@@ -3,7 +3,7 @@
 //
 //   GET  /ui/info                      bot, persons, ready, invites, the bot's descriptions
 //   GET  /ui/i18n                      the page's texts { kk: {...}, ru: {...} } (locales/<lang>/sandbox.json)
-//   POST /ui/persons {first_name?, language_code?, default_name?}      → a new person ("new user")
+//   POST /ui/persons {first_name?, last_name?, language_code?, default_name?}  → a new person ("new user")
 //   POST /ui/invites {code, language_code?}       → a new person who sends `/start <code>`
 //   GET  /ui/chats/:id                 { person, messages, keyboard, commands, description }
 //   POST /ui/chats/:id/text {text}
@@ -106,10 +106,12 @@ export async function handleUi(
       const b = await readJson(req);
       const name = typeof b.first_name === "string" ? b.first_name.trim().slice(0, 64) : "";
       const base = typeof b.default_name === "string" ? b.default_name.trim().slice(0, 40) : "";
+      const last = typeof b.last_name === "string" ? b.last_name.trim().slice(0, 64) : "";
       const person = s.addPerson({
         ...(name ? { first_name: name } : base ? { first_name: `${base} ${s.chats.size + 1}` } : {}),
+        ...(last ? { last_name: last } : {}),
         language_code: lang(b.language_code),
-        ...(typeof b.role === "string" ? { role: b.role } : {}),
+        ...(typeof b.role === "string" ? { role: b.role.slice(0, 120) } : {}),
       });
       return json(res, 200, { ok: true, person });
     }

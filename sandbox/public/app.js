@@ -38,7 +38,9 @@ const COLORS = ["#e17076", "#faa774", "#a695e7", "#7bc862", "#6ec9cb", "#65aadd"
 const colorOf = (id) => COLORS[Math.abs(Number(BigInt(id) % 7n))];
 const initials = (p) => ((p.first_name || "?")[0] + ((p.last_name || "")[0] || "")).toUpperCase();
 const fullName = (p) => [p.first_name, p.last_name].filter(Boolean).join(" ");
-const roleOf = (p) => p.role || t("persons.new_user_role");
+const roleOf = (p) =>
+  (typeof p.role === "object" && p.role ? p.role[currentLang()] || p.role.ru : p.role) ||
+  t("persons.new_user_role");
 
 async function api(path, body, opts = {}) {
   const res = await fetch(path, {

@@ -148,6 +148,65 @@ describe("sandbox web chat", () => {
   });
 });
 
+describe("sandbox web chat: what the bot is about to send, and the page's language", () => {
+  it("shows a document album and a map pin (sent through the Bot API) and switches to Kazakh and back", async () => {
+    const base = url.replace("localhost", "127.0.0.1");
+    const ui = { "x-sandbox": "1", "content-type": "application/json" };
+    // a person of its own, so the application flow below is not disturbed
+    const made = await fetch(`${base}/ui/persons`, {
+      method: "POST",
+      headers: ui,
+      body: JSON.stringify({ first_name: "Карточка", last_name: "Проверки", language_code: "ru" }),
+    });
+    const person = ((await made.json()) as { person: { id: number } }).person;
+    const form = new FormData();
+    form.set("chat_id", String(person.id));
+    const docs = ["Свидетельство о регистрации.pdf", "Заявка о включении.pdf", "Согласие.pdf"];
+    form.set(
+      "media",
+      JSON.stringify(
+        docs.map((name, i) => ({
+          type: "document",
+          media: `attach://d${i}`,
+          caption: `${name} · SHA-256 ${"ab".repeat(4)}${i}`,
+        })),
+      ),
+    );
+    docs.forEach((name, i) => {
+      form.set(`d${i}`, new Blob([PDF(name)]), name);
+    });
+    const sentAlbum = await fetch(`${base}/botsandbox:token/sendMediaGroup`, { method: "POST", body: form });
+    expect(((await sentAlbum.json()) as { ok: boolean }).ok).toBe(true);
+    const venue = await fetch(`${base}/botsandbox:token/sendVenue`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        chat_id: person.id,
+        latitude: 51.1694,
+        longitude: 71.4491,
+        title: "Производственная база № 1",
+        address: "г. Астана, ул. Кенесары, 40",
+      }),
+    });
+    expect(((await venue.json()) as { ok: boolean }).ok).toBe(true);
+    await openPerson("Карточка Проверки");
+    await expect.poll(() => page.locator(".msg.album .album-item").count()).toBe(3);
+    expect(await page.locator(".msg.album .doc-name").allTextContents()).toEqual(docs);
+    await expect
+      .poll(() => page.locator(".map-card .venue-title").textContent())
+      .toBe("Производственная база № 1");
+    await shot("07-album-and-map-pin");
+    await page.click('#langSwitch [data-lang="kk"]');
+    await expect.poll(() => page.locator(".brand").textContent()).toBe("Telegram құмсалғышы");
+    await expect
+      .poll(() => page.locator(".map-card .coords").textContent())
+      .toBe("Координаттар: 51.1694, 71.4491");
+    await shot("08-page-in-kazakh");
+    await page.click('#langSwitch [data-lang="ru"]');
+    await expect.poll(() => page.locator(".brand").textContent()).toBe("Песочница Telegram");
+  });
+});
+
 // ───────────── a short application through the whole chain, by the real UI ─────────────
 
 /** Buttons of the page (or of one message) with their decoded callback data and their index among all `.kb-btn`. */
