@@ -13,8 +13,15 @@ import { loadResources } from "../../bot/i18n.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-/** Texts written in both languages on purpose: «Тілді таңдаңыз / Выберите язык». */
-const BILINGUAL = new Set(["locale common:language.choose"]);
+/**
+ * Texts written in both languages on purpose: «Тілді таңдаңыз / Выберите язык»; the sandbox page's language
+ * switch names each language in itself («Қазақша» / «Русский») in both locale files.
+ */
+const BILINGUAL = new Set([
+  "locale common:language.choose",
+  "locale sandbox:lang.kk",
+  "locale sandbox:lang.ru",
+]);
 
 /**
  * Words spelled the same in standard Kazakh and in Russian. Everything else found in a kk text is a leak.

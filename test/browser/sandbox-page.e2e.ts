@@ -146,7 +146,7 @@ describe("sandbox page", () => {
     await expect.poll(() => kk.locator(".brand").textContent()).toBe("Telegram құмсалғышы");
     expect(await kk.locator("html").getAttribute("lang")).toBe("kk");
     expect(await kk.locator("#newUser").textContent()).toBe("+ Жаңа пайдаланушы");
-    expect(await kk.locator(".invites-title").textContent()).toBe("Демо шақырулар");
+    expect(await kk.locator(".invites-title").textContent()).toBe("Сынақ шақырулары");
     await openPerson(kk, "Ерлан");
     expect(await kk.locator("#text").getAttribute("placeholder")).toBe("Хабарлама");
     await shot(kk, "p02-kk");
