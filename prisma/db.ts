@@ -19,7 +19,7 @@ export function createPrisma(databaseUrl: string, opts: { max?: number } = {}): 
 export interface EmbeddedOptions {
   /** Seed the demo organisations and people too (default true). */
   demo?: boolean;
-  /** Import КАТО (default true; ~16k rows, about a second on first open, skipped when unchanged). */
+  /** Import КАТО (default true; ~17k rows, a few seconds on first open, skipped when unchanged). */
   kato?: boolean;
   log?: (line: string) => void;
 }
@@ -33,7 +33,9 @@ export async function createEmbeddedPrisma(dir: string, opts: EmbeddedOptions = 
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const { seed } = await import("./seed.ts");
   const log = opts.log ?? (() => {});
-  const pglite = new PGlite(dir);
+  // pg_trgm: the КАТО search index (migration 20261202100000_kato_2026)
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const pglite = new PGlite(dir, { extensions: { pg_trgm } });
   await pglite.waitReady;
   await migratePglite(pglite, { log });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });

@@ -1,19 +1,20 @@
 // Seeds the classifiers from the versioned files in prisma/data/ (regions + Fund branches, ownership
 // forms, licence codes, ЕКМУ kinds/subtypes with their licence requirements R1–R3, rejection grounds,
 // exclusion reasons), imports КАТО, and — with `demo: true` — the demo organisations, registry
-// licences, people with roles and invites (prisma/data/demo.ts). Idempotent: everything is an upsert
-// keyed by a natural code, so it can run on every deploy.
+// licences, people with roles and invites (prisma/data/demo.ts). КАТО: the 2022 edition as history
+// (inactive objects that old applications may reference), then the edition in force (2026-07-17, kk + ru).
+// Idempotent: everything is an upsert keyed by a natural code, so it can run on every deploy.
 //
 // CLI: `npm run db:seed` (classifiers + КАТО), `npm run db:seed -- --demo`, `--no-kato`,
 //      `--kato-file <csv>` (DATABASE_URL).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isValidIinBin } from "../domain/iin.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { runCli, withPrisma } from "./cli.ts";
 import { DEMO_INVITES, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_REGISTRY_LICENCES } from "./data/demo.ts";
-import { importKato, type KatoImportResult } from "./kato-import.ts";
+import { importKato, KATO_HISTORY_FILES, type KatoImportResult } from "./kato-import.ts";
 
 export type { DemoInvite, DemoOrganisation, DemoPerson } from "./data/demo.ts";
 export { DEMO_INVITES, DEMO_ORGANISATIONS, DEMO_PEOPLE, DEMO_REGISTRY_LICENCES };
@@ -256,6 +257,9 @@ export async function seed(prisma: PrismaClient, opts: SeedOptions): Promise<See
   let kato: KatoImportResult | null = null;
   if (opts.kato !== false) {
     const file = typeof opts.kato === "object" ? opts.kato.file : undefined;
+    // earlier editions first (their objects stay readable, inactive), then the classifier in force
+    for (const history of KATO_HISTORY_FILES)
+      if (existsSync(history)) await importKato(prisma, { file: history, mode: "history", log });
     kato = await importKato(prisma, { file, log });
   }
   let demoMs: number | null = null;
