@@ -1,11 +1,19 @@
 // Section C «Адрес производственной базы»: bases pre-filled from the licence appendices (add/remove),
-// each with coordinates (C3/C4), a leaf КАТО (C5), the SES permit (C6) and its subtypes (C7, V3/V4).
-import { InlineKeyboard } from "grammy";
+// each with coordinates (C3/C4: domain/plausibility.ts; a warning is confirmed before the point is saved),
+// a leaf КАТО (C5: conversations/kato.ts), the SES permit (C6) and its subtypes (C7, V3/V4).
 import type { InlineKeyboardButton } from "grammy/types";
 import { escapeHtml } from "../bot/i18n.ts";
 import { pageWindow } from "../bot/paging.ts";
 import { receiveFile } from "../bot/services/files.ts";
-import type { AppContext } from "../bot/context.ts";
+import { katoName } from "../domain/kato.ts";
+import {
+  baseRegion,
+  confirmationKey,
+  parseCoordinates,
+  validateCoordinates,
+} from "../domain/plausibility.ts";
+import type { DomainError } from "../domain/types.ts";
+import { katoByCodes } from "../prisma/store/kato.ts";
 import {
   alert,
   basesInput,
@@ -15,7 +23,6 @@ import {
   multiSelect,
   subtypeName,
   t,
-  type View,
   type W,
   wcb,
   withBase,
@@ -23,33 +30,7 @@ import {
 import { type ActionDef, afterBases, type Outcome, type StepDef } from "./wizard/flow.ts";
 import type { Step } from "./wizard/progress.ts";
 
-const KATO_PAGE = 8;
 const BASES_PAGE = 8;
-
-/** Kazakhstan's bounding box (DECISIONS 5): outside is a warning, not an error. */
-const KZ = { latMin: 40, latMax: 56, lonMin: 46, lonMax: 88 };
-
-export type CoordResult =
-  | { ok: true; lat: number; lon: number; outsideKz: boolean }
-  | { ok: false; error: "format" | "range" };
-
-/** "51.1694, 71.4491", "51,1694; 71,4491", "51.1694 71.4491" → numbers; range checked. */
-export function parseCoordinates(text: string): CoordResult {
-  const s = text.trim();
-  let m = s.match(/^(-?\d{1,3}(?:\.\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:\.\d+)?)$/);
-  if (!m) m = s.match(/^(-?\d{1,3}(?:,\d+)?)\s*[;\s]\s*(-?\d{1,3}(?:,\d+)?)$/);
-  if (!m) return { ok: false, error: "format" };
-  const lat = Number(m[1]!.replace(",", "."));
-  const lon = Number(m[2]!.replace(",", "."));
-  return checkCoordinates(lat, lon);
-}
-
-export function checkCoordinates(lat: number, lon: number): CoordResult {
-  if (!Number.isFinite(lat) || !Number.isFinite(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180)
-    return { ok: false, error: "range" };
-  const outsideKz = lat < KZ.latMin || lat > KZ.latMax || lon < KZ.lonMin || lon > KZ.lonMax;
-  return { ok: true, lat, lon, outsideKz };
-}
 
 function currentBase(w: W) {
   return w.app.bases.find((b) => b.position === w.p.pos);
@@ -61,7 +42,7 @@ export function baseComplete(b: W["app"]["bases"][number]): boolean {
   );
 }
 
-function baseLine(w: W, b: W["app"]["bases"][number]): string {
+function baseLine(w: W, b: W["app"]["bases"][number], katoLabel: string): string {
   const mark = (v: boolean) => (v ? "✅" : "▫️");
   const coords = b.latitude !== null && b.longitude !== null ? `${b.latitude}, ${b.longitude}` : "—";
   return t(w, "c.base_line", {
@@ -69,7 +50,7 @@ function baseLine(w: W, b: W["app"]["bases"][number]): string {
     address: escapeHtml(b.address),
     coords,
     coordsMark: mark(b.latitude !== null),
-    kato: b.katoCode ?? "—",
+    kato: escapeHtml(katoLabel),
     katoMark: mark(!!b.katoCode),
     sesMark: mark(!!b.sesFileId),
     subtypes: b.subtypes.length,
@@ -77,61 +58,9 @@ function baseLine(w: W, b: W["app"]["bases"][number]): string {
   });
 }
 
-async function katoPath(ctx: AppContext, id: number | null | undefined): Promise<string[]> {
-  const names: string[] = [];
-  let cur = id ?? null;
-  for (let i = 0; cur !== null && i < 8; i++) {
-    const k = await ctx.deps.prisma.katoObject.findUnique({ where: { id: cur } });
-    if (!k) break;
-    names.unshift(ctx.lang === "kk" && k.nameKk ? k.nameKk : k.nameRu);
-    cur = k.parentId;
-  }
-  return names;
-}
-
-async function katoView(w: W, page: number): Promise<View> {
-  const prisma = w.ctx.deps.prisma;
-  const parentId = w.p.kato ?? null;
-  const where = { parentId };
-  const total = await prisma.katoObject.count({ where });
-  const { page: pg, pages, skip } = pageWindow(total, page, KATO_PAGE);
-  const rows = await prisma.katoObject.findMany({
-    where,
-    orderBy: [{ nameRu: "asc" }, { id: "asc" }],
-    skip,
-    take: KATO_PAGE,
-  });
-  const kb = new InlineKeyboard();
-  for (const r of rows) {
-    const name = w.ctx.lang === "kk" && r.nameKk ? r.nameKk : r.nameRu;
-    kb.text(
-      `${r.isLeaf ? "📍" : "📂"} ${name.length > 50 ? `${name.slice(0, 49)}…` : name}`,
-      wcb(w, "kt", r.id),
-    ).row();
-  }
-  if (pages > 1) {
-    if (pg > 0) kb.text("◀️", wcb(w, "kp", pg - 1));
-    kb.text(`${pg + 1}/${pages}`, wcb(w, "kp", pg));
-    if (pg < pages - 1) kb.text("▶️", wcb(w, "kp", pg + 1));
-    kb.row();
-  }
-  if (parentId !== null) kb.text(t(w, "btn.up"), wcb(w, "ku"));
-  const b = currentBase(w);
-  if (b?.katoCode) kb.text(t(w, "btn.keep"), wcb(w, "ks"));
-  kb.row().text(t(w, "btn.to_bases"), wcb(w, "bl"));
-  const path = await katoPath(w.ctx, parentId);
-  const text = t(w, "c.kato", {
-    n: b?.position ?? "?",
-    address: escapeHtml(b?.address ?? ""),
-    path: path.length ? escapeHtml(path.join(" › ")) : t(w, "c.kato_root"),
-    current: b?.katoCode ?? "—",
-  });
-  return { text, kb: kb.inline_keyboard };
-}
-
 export const steps: Partial<Record<Step, StepDef>> = {
   C_LIST: {
-    render(w, page = 0) {
+    async render(w, page = 0) {
       // 8 bases a page keeps the text under 4096 characters and the keyboard small
       const { page: pg, pages, skip } = pageWindow(w.app.bases.length, page, BASES_PAGE);
       const slice = w.app.bases.slice(skip, skip + BASES_PAGE);
@@ -148,7 +77,17 @@ export const steps: Partial<Record<Step, StepDef>> = {
       }
       kb.push([btn(t(w, "btn.add_base"), wcb(w, "ba"))]);
       kb.push([btn(t(w, "btn.next"), wcb(w, "bd"))]);
-      const body = slice.length ? slice.map((b) => baseLine(w, b)).join("\n\n") : t(w, "c.none");
+      const katos = await katoByCodes(
+        w.ctx.deps.prisma,
+        slice.map((b) => b.katoCode ?? ""),
+      );
+      const label = (code: string | null) => {
+        const k = code ? katos.get(code) : undefined;
+        return k ? katoName(k, w.ctx.lang === "kk" ? "kk" : "ru") : (code ?? "—");
+      };
+      const body = slice.length
+        ? slice.map((b) => baseLine(w, b, label(b.katoCode))).join("\n\n")
+        : t(w, "c.none");
       return { text: `${t(w, "c.title")}\n\n${body}`, kb };
     },
   },
@@ -183,64 +122,24 @@ export const steps: Partial<Record<Step, StepDef>> = {
     },
     async input(w) {
       const msg = w.ctx.message;
-      let r: CoordResult;
-      if (msg?.location) r = checkCoordinates(msg.location.latitude, msg.location.longitude);
-      else if (msg?.text && !msg.text.startsWith("/")) r = parseCoordinates(msg.text);
+      let point: { latitude: number; longitude: number } | null;
+      if (msg?.location) point = { latitude: msg.location.latitude, longitude: msg.location.longitude };
+      else if (msg?.text && !msg.text.startsWith("/")) point = parseCoordinates(msg.text);
       else return wrongInput(w, "expect_coords");
-      if (!r.ok) {
-        await w.ctx.reply(t(w, r.error === "range" ? "c.coords_range" : "c.coords_format"), {
-          parse_mode: "HTML",
-        });
+      if (!point) {
+        await w.ctx.reply(t(w, "c.coords_format"), { parse_mode: "HTML" });
         return "done";
       }
       const b = currentBase(w);
       if (!b) return "render";
-      const ok = await commit(w, {
-        field: "bases.coordinates",
-        patch: { bases: withBase(w, b.position, { latitude: r.lat, longitude: r.lon }) },
-        progress: { step: "C_KATO", kato: null },
-      });
-      if (!ok) return "done";
-      await w.ctx.reply(
-        t(w, r.outsideKz ? "c.coords_saved_outside" : "c.coords_saved", { lat: r.lat, lon: r.lon }),
-        { parse_mode: "HTML" },
-      );
-      return "render";
-    },
-  },
-  C_KATO: {
-    render: (w, page = 0) => katoView(w, page),
-    async input(w) {
-      const q = w.ctx.message?.text?.trim();
-      if (!q || q.startsWith("/")) return wrongInput(w, "expect_kato");
-      if (q.length < 2) return wrongInput(w, "kato_short");
-      const found = await w.ctx.deps.prisma.katoObject.findMany({
-        where: {
-          OR: [
-            { nameRu: { contains: q, mode: "insensitive" } },
-            { nameKk: { contains: q, mode: "insensitive" } },
-          ],
-        },
-        orderBy: [{ level: "asc" }, { nameRu: "asc" }],
-        take: 10,
-      });
-      if (!found.length) {
-        await w.ctx.reply(t(w, "c.kato_not_found", { q: escapeHtml(q) }), { parse_mode: "HTML" });
+      const region = baseRegion(b, w.app.region?.katoCode ?? null);
+      const r = validateCoordinates(point.latitude, point.longitude, "", region);
+      if (r.errors.length) {
+        await w.ctx.reply(t(w, "c.coords_range"), { parse_mode: "HTML" });
         return "done";
       }
-      const kb = new InlineKeyboard();
-      for (const k of found) {
-        const path = (await katoPath(w.ctx, k.parentId)).slice(-2).join(" › ");
-        const name = w.ctx.lang === "kk" && k.nameKk ? k.nameKk : k.nameRu;
-        const label = `${k.isLeaf ? "📍" : "📂"} ${name}${path ? ` (${path})` : ""}`;
-        kb.text(label.length > 60 ? `${label.slice(0, 59)}…` : label, wcb(w, "kt", k.id)).row();
-      }
-      kb.text(t(w, "btn.back"), wcb(w, "kp", 0));
-      await w.ctx.reply(t(w, "c.kato_found", { q: escapeHtml(q), count: found.length }), {
-        parse_mode: "HTML",
-        reply_markup: kb,
-      });
-      return "done";
+      if (r.warnings.length) return askToConfirm(w, point.latitude, point.longitude, r.warnings[0]!);
+      return saveCoordinates(w, point.latitude, point.longitude, null);
     },
   },
   C_SES: {
@@ -289,6 +188,50 @@ export const steps: Partial<Record<Step, StepDef>> = {
     },
   },
 };
+
+/**
+ * A plausibility warning (outside Kazakhstan / the region's box): the point is kept aside in the progress,
+ * not saved, until the supplier confirms it («Координаты верны») or sends others.
+ */
+async function askToConfirm(w: W, lat: number, lon: number, warning: DomainError): Promise<Outcome> {
+  const ok = await commit(w, { field: "progress", progress: { pending: { lat, lon } } });
+  if (!ok) return "done";
+  const region = typeof warning.params?.region === "string" ? warning.params.region : null;
+  const regionName = region ? await katoRegionName(w, region) : "";
+  const key =
+    warning.code === "coordinates_outside_region" ? "kato:coords_outside_region" : "kato:coords_outside_kz";
+  await w.ctx.reply(w.ctx.t(key, { lat, lon, region: escapeHtml(regionName) }), {
+    parse_mode: "HTML",
+    reply_markup: {
+      inline_keyboard: [
+        [btn(w.ctx.t("kato:btn.confirm_coords"), wcb(w, "cc"))],
+        [btn(w.ctx.t("kato:btn.other_coords"), wcb(w, "cn"))],
+      ],
+    },
+  });
+  return "done";
+}
+
+async function katoRegionName(w: W, regionKato: string): Promise<string> {
+  const k = (await katoByCodes(w.ctx.deps.prisma, [regionKato])).get(regionKato);
+  return k ? katoName(k, w.ctx.lang === "kk" ? "kk" : "ru") : regionKato;
+}
+
+/** Write the base's coordinates (with the confirmation key when a warning was confirmed) and go to C5. */
+async function saveCoordinates(w: W, lat: number, lon: number, confirmed: string | null): Promise<Outcome> {
+  const b = currentBase(w);
+  if (!b) return "render";
+  const ok = await commit(w, {
+    field: "bases.coordinates",
+    patch: { bases: withBase(w, b.position, { latitude: lat, longitude: lon, coordsConfirmed: confirmed }) },
+    progress: { step: "C_KATO", kato: null, pending: undefined },
+  });
+  if (!ok) return "done";
+  await w.ctx.reply(w.ctx.t(confirmed ? "kato:coords_confirmed" : "wizard:c.coords_saved", { lat, lon }), {
+    parse_mode: "HTML",
+  });
+  return "render";
+}
 
 export async function wrongInput(w: W, key: string): Promise<Outcome> {
   await w.ctx.reply(t(w, `wrong.${key}`), { parse_mode: "HTML" });
@@ -357,31 +300,24 @@ export const actions: Record<string, ActionDef> = {
   bd: { steps: ["C_LIST"], run: (w) => go(afterBases(w))(w) },
   bl: { steps: ["C_ADDR", "C_COORD", "C_KATO", "C_SES", "C_SUB"], run: (w) => go("C_LIST")(w) },
   cs: { steps: ["C_COORD"], run: (w) => go("C_KATO", { kato: null })(w) },
-  ks: { steps: ["C_KATO"], run: (w) => go("C_SES")(w) },
-  ss: { steps: ["C_SES"], run: (w) => go("C_SUB")(w) },
-  kp: { steps: ["C_KATO"], run: async (_w, [p]) => ({ page: Number(p) || 0 }) },
-  ku: {
-    steps: ["C_KATO"],
+  /** «Координаты верны»: the kept-aside point is saved with the confirmation of its warning. */
+  cc: {
+    steps: ["C_COORD"],
     async run(w) {
-      const cur = w.p.kato
-        ? await w.ctx.deps.prisma.katoObject.findUnique({ where: { id: w.p.kato } })
-        : null;
-      return go("C_KATO", { kato: cur?.parentId ?? null })(w);
+      const p = w.p.pending;
+      const b = currentBase(w);
+      if (!p || !b) return "render";
+      if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
+      const region = baseRegion(b, w.app.region?.katoCode ?? null);
+      return saveCoordinates(w, p.lat, p.lon, confirmationKey(p.lat, p.lon, region));
     },
   },
-  kt: {
-    steps: ["C_KATO"],
-    async run(w, [id]) {
-      const k = await w.ctx.deps.prisma.katoObject.findUnique({ where: { id: Number(id) } });
-      const b = currentBase(w);
-      if (!k || !b) return "render";
-      if (!k.isLeaf) return go("C_KATO", { kato: k.id })(w);
-      const ok = await commit(w, {
-        field: "bases.kato",
-        patch: { bases: withBase(w, b.position, { katoCode: k.code }) },
-        progress: { step: "C_SES" },
-      });
+  cn: {
+    steps: ["C_COORD"],
+    async run(w) {
+      const ok = await commit(w, { field: "progress", progress: { pending: undefined } });
       return ok ? "render" : "done";
     },
   },
+  ss: { steps: ["C_SES"], run: (w) => go("C_SUB")(w) },
 };

@@ -3,7 +3,20 @@
 import type { InlineKeyboardButton } from "grammy/types";
 import { escapeHtml } from "../bot/i18n.ts";
 import { draftActions } from "./drafts.ts";
-import { btn, commit, named, ownershipLocked, subtypeName, t, type W, wcb } from "./wizard/core.ts";
+import { katoName, katoPathText } from "../domain/kato.ts";
+import { baseRegion, confirmationKey } from "../domain/plausibility.ts";
+import { katoByCodes } from "../prisma/store/kato.ts";
+import {
+  basesInput,
+  btn,
+  commit,
+  named,
+  ownershipLocked,
+  subtypeName,
+  t,
+  type W,
+  wcb,
+} from "./wizard/core.ts";
 import { type ActionDef, firstOfA, type StepDef } from "./wizard/flow.ts";
 import { STEPS, type Step } from "./wizard/progress.ts";
 import { errorLines, lockedFields, sectionOf, validateDraft } from "./wizard/validate.ts";
@@ -29,6 +42,17 @@ async function summaryText(w: W, bad: ReadonlySet<Section>): Promise<string> {
     codes.length ? codes.map((c) => escapeHtml(subtypeName(w, c))).join("; ") : "—";
   const d2 = a.documents.filter((d) => d.kind === "REGISTRATION").length;
   const d3 = a.documents.filter((d) => d.kind === "POWER_OF_ATTORNEY").length;
+  const katos = await katoByCodes(
+    prisma,
+    a.bases.map((b) => b.katoCode ?? ""),
+  );
+  const katoLabel = (code: string | null) => {
+    const k = code ? katos.get(code) : undefined;
+    return k
+      ? katoPathText(k.path.slice(1), w.ctx.lang === "kk" ? "kk" : "ru") ||
+          katoName(k, w.ctx.lang === "kk" ? "kk" : "ru")
+      : (code ?? "—");
+  };
   const parts = [
     t(w, "sum.title", { no: a.versionNo }),
     `${mark("A")} <b>${t(w, "section.A")}</b>`,
@@ -48,6 +72,7 @@ async function summaryText(w: W, bad: ReadonlySet<Section>): Promise<string> {
       t(w, "sum.base", {
         n: b.position,
         address: escapeHtml(b.address),
+        kato: escapeHtml(katoLabel(b.katoCode)),
         subtypes: list(b.subtypes),
       }),
     ),
@@ -145,21 +170,63 @@ export const actions: Record<string, ActionDef> = {
         await w.ctx.reply(text, { parse_mode: "HTML", reply_markup: { inline_keyboard: kb } });
         return "done";
       }
-      const ok = await commit(w, {
-        field: "save",
-        progress: { step: "SUM", saved: true, sum: true, locked: lockedFields(w.app) },
-      });
-      if (!ok) return "done";
-      if (w.ctx.session.awaiting?.kind === "wizard") w.ctx.session.awaiting = undefined;
-      if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
-      const warn = report.warnings.length
-        ? `\n\n${(await errorLines(w.ctx, report.warnings)).join("\n")}`
-        : "";
-      await w.ctx.reply(`${t(w, "save.ok")}${warn}`, {
-        parse_mode: "HTML",
-        reply_markup: { inline_keyboard: draftActions(w.ctx, w.app) },
-      });
-      return "done";
+      if (report.warnings.length) {
+        // plausibility warnings nobody confirmed yet (e.g. the region changed after the coordinates):
+        // shown, and saved only when the supplier confirms them
+        const lines = await errorLines(w.ctx, report.warnings);
+        if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
+        await w.ctx.reply(`${w.ctx.t("kato:save_confirm")}\n\n${lines.join("\n")}`, {
+          parse_mode: "HTML",
+          reply_markup: {
+            inline_keyboard: [
+              [btn(w.ctx.t("kato:btn.confirm_save"), wcb(w, "svc"))],
+              ...jumpButtons(w, new Set<Section>(["C"])),
+            ],
+          },
+        });
+        return "done";
+      }
+      return save(w);
+    },
+  },
+  /** «Подтвердить и сохранить»: the warned bases' coordinates are confirmed as they are, then saved. */
+  svc: {
+    steps: ["SUM"],
+    async run(w) {
+      const report = await validateDraft(w.ctx.deps.prisma, w.app, w.ctx.deps.now());
+      if (!report.ok) return actions.sv!.run(w, []);
+      const regionKato = w.app.region?.katoCode ?? null;
+      const warned = new Set(report.warnings.map((e) => Number(e.params?.row)));
+      const bases = basesInput(w).map((b, i) =>
+        warned.has(i + 1) && b.latitude != null && b.longitude != null
+          ? {
+              ...b,
+              coordsConfirmed: confirmationKey(
+                b.latitude,
+                b.longitude,
+                baseRegion({ katoCode: b.katoCode ?? null }, regionKato),
+              ),
+            }
+          : b,
+      );
+      const ok = await commit(w, { field: "bases.coordinates", patch: { bases } });
+      return ok ? save(w) : "done";
     },
   },
 };
+
+/** «Сохранить» after validation passed: record it, and tell the supplier what they can do next. */
+async function save(w: W): Promise<"done"> {
+  const ok = await commit(w, {
+    field: "save",
+    progress: { step: "SUM", saved: true, sum: true, locked: lockedFields(w.app) },
+  });
+  if (!ok) return "done";
+  if (w.ctx.session.awaiting?.kind === "wizard") w.ctx.session.awaiting = undefined;
+  if (w.ctx.callbackQuery) await w.ctx.answerCallbackQuery();
+  await w.ctx.reply(t(w, "save.ok"), {
+    parse_mode: "HTML",
+    reply_markup: { inline_keyboard: draftActions(w.ctx, w.app) },
+  });
+  return "done";
+}

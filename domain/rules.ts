@@ -12,6 +12,18 @@ import {
   licenceHasCode,
 } from "./licences.ts";
 import type { DomainError, SubjectRole } from "./types.ts";
+import {
+  coordinatesPlausibility,
+  KAZAKHSTAN_BOUNDS,
+  katoRegionErrors,
+  latitudeErrors,
+  longitudeErrors,
+  parseCoordinate,
+  validateCoordinates,
+} from "./plausibility.ts";
+
+// The coordinates rule lives in plausibility.ts (one rule for the wizard and the save); re-exported here.
+export { KAZAKHSTAN_BOUNDS, latitudeErrors, longitudeErrors, parseCoordinate, validateCoordinates };
 import { ALLOWED_MIME_TYPES, MAX_FILE_BYTES } from "./types.ts";
 
 // ───────────── the draft ─────────────
@@ -27,6 +39,10 @@ export interface DraftBase {
   katoCode: string | null;
   /** True when the chosen КАТО object has no children (the wizard knows it from the tree). */
   katoIsLeaf: boolean | null;
+  /** False when the object is not in the edition in force (kept for old applications only). */
+  katoActive?: boolean | null;
+  /** Coordinates the supplier confirmed despite a plausibility warning (plausibility.ts confirmationKey). */
+  coordsConfirmed?: string | null;
   /** C6, the stored SES permit file. */
   sesFileId: string | null;
   /** C7, care subtypes served at this address. */
@@ -101,6 +117,8 @@ export interface Classifiers {
   ownershipForms?: readonly string[];
   /** Known region codes (A8); unchecked when absent. */
   regions?: readonly string[];
+  /** Region code → its top-level КАТО code (plausibility of the bases); unchecked when absent. */
+  regionKatoCodes?: Readonly<Record<string, string>>;
 }
 
 export interface FileMeta {
@@ -150,6 +168,8 @@ export const RULES_ERROR_CODES = [
   "ses_file_required", // V5
   "kato_invalid", // C5 not 9 digits
   "kato_not_leaf", // V6
+  "kato_inactive", // C5 not in the КАТО edition in force
+  "kato_outside_region", // C5 outside the region of A8 (plausibility)
   "latitude_out_of_range", // C3
   "longitude_out_of_range", // C4
   "file_empty", // V7
@@ -165,14 +185,12 @@ export const RULES_ERROR_CODES = [
   "open_application_exists", // DECISIONS 8
   "field_immutable", // §3.7
 ] as const;
-export const RULES_WARNING_CODES = ["coordinates_outside_kazakhstan"] as const;
+export const RULES_WARNING_CODES = ["coordinates_outside_kazakhstan", "coordinates_outside_region"] as const;
 
 // ───────────── constants (DECISIONS: change here) ─────────────
 
 /** G6 / DECISIONS 7. */
 export const EXCLUSION_WAIT_YEARS = 3;
-/** DECISIONS 5: outside these bounds a warning, not an error. */
-export const KAZAKHSTAN_BOUNDS = { minLat: 40, maxLat: 56, minLon: 46, maxLon: 88 } as const;
 
 const baseField = (i: number, id: string) => `C.${i}.${id}`;
 const unique = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
@@ -190,51 +208,6 @@ export function validateFile(file: FileMeta, field?: string): DomainError[] {
   if (!(ALLOWED_MIME_TYPES as readonly string[]).includes(mime))
     errors.push({ code: "file_type_not_allowed", ...at, params: { mimeType: file.mimeType } });
   return errors;
-}
-
-/** Parses "51.1694" or "51,1694" (comma decimal); null when not a number. */
-export function parseCoordinate(text: string): number | null {
-  const t = text.trim().replace(",", ".");
-  if (!/^[-+]?\d{1,3}(\.\d+)?$/.test(t)) return null;
-  return Number(t);
-}
-
-export function latitudeErrors(latitude: number, field = "C3"): DomainError[] {
-  return Number.isFinite(latitude) && latitude >= -90 && latitude <= 90
-    ? []
-    : [{ code: "latitude_out_of_range", field, params: { min: -90, max: 90 } }];
-}
-
-export function longitudeErrors(longitude: number, field = "C4"): DomainError[] {
-  return Number.isFinite(longitude) && longitude >= -180 && longitude <= 180
-    ? []
-    : [{ code: "longitude_out_of_range", field, params: { min: -180, max: 180 } }];
-}
-
-/**
- * C3/C4: latitude −90..90, longitude −180..180 (errors); outside Kazakhstan (40–56 N, 46–88 E) a warning
- * "coordinates_outside_kazakhstan". `fieldPrefix` e.g. "C.0." gives fields "C.0.C3" / "C.0.C4".
- */
-export function validateCoordinates(
-  latitude: number,
-  longitude: number,
-  fieldPrefix = "",
-): { errors: DomainError[]; warnings: DomainError[] } {
-  const errors = [
-    ...latitudeErrors(latitude, `${fieldPrefix}C3`),
-    ...longitudeErrors(longitude, `${fieldPrefix}C4`),
-  ];
-  const warnings: DomainError[] = [];
-  if (errors.length === 0) {
-    const b = KAZAKHSTAN_BOUNDS;
-    if (latitude < b.minLat || latitude > b.maxLat || longitude < b.minLon || longitude > b.maxLon)
-      warnings.push({
-        code: "coordinates_outside_kazakhstan",
-        field: `${fieldPrefix}C3`,
-        params: { latitude, longitude },
-      });
-  }
-  return { errors, warnings };
 }
 
 // ───────────── subtypes and licences ─────────────
@@ -379,7 +352,10 @@ export function validateSectionA(draft: DraftApplication, ctx: Classifiers): Dom
   return errors;
 }
 
-/** Section C (production bases): V3, V4, V5, V6, C3/C4 ranges (+ warnings), V7 for SES files. */
+/**
+ * Section C (production bases): V3, V4, V5, V6, C3/C4 ranges, V7 for SES files; plausibility: the КАТО
+ * inside the region (error), unconfirmed coordinate warnings (outside Kazakhstan / the region's box).
+ */
 export function validateSectionC(
   draft: DraftApplication,
   ctx: Classifiers & Pick<SectionContext, "files">,
@@ -390,6 +366,7 @@ export function validateSectionC(
     errors.push({ code: "required", field: "C" });
     return { errors, warnings };
   }
+  const regionKato = (draft.regionCode && ctx.regionKatoCodes?.[draft.regionCode]) || null;
   const offered = new Set([
     ...availableSubtypes(draft.licences, "SUPPLIER", ctx.subtypes),
     ...availableSubtypes(draft.licences, "CO_EXECUTOR", ctx.subtypes),
@@ -402,7 +379,7 @@ export function validateSectionC(
       errors.push({ code: "required", field: baseField(i, "C4"), params: { row } });
     const at = (e: DomainError): DomainError => ({ ...e, params: { ...e.params, row } });
     if (base.latitude !== null && base.longitude !== null) {
-      const c = validateCoordinates(base.latitude, base.longitude, `C.${i}.`);
+      const c = coordinatesPlausibility(base, regionKato, `C.${i}.`);
       errors.push(...c.errors.map(at));
       warnings.push(...c.warnings.map(at));
     } else {
@@ -416,6 +393,13 @@ export function validateSectionC(
       errors.push({ code: "kato_invalid", field: baseField(i, "C5"), params: { row, value: base.katoCode } });
     else if (base.katoIsLeaf !== true)
       errors.push({ code: "kato_not_leaf", field: baseField(i, "C5"), params: { row } });
+    else if (base.katoActive === false)
+      errors.push({
+        code: "kato_inactive",
+        field: baseField(i, "C5"),
+        params: { row, value: base.katoCode },
+      });
+    else errors.push(...katoRegionErrors(base.katoCode, regionKato, baseField(i, "C5")).map(at));
     if (!base.sesFileId)
       errors.push({ code: "ses_file_required", field: baseField(i, "C6"), params: { row } });
     else

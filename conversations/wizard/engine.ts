@@ -4,6 +4,7 @@ import type { AppContext } from "../../bot/context.ts";
 import { cbData } from "../../bot/callbacks.ts";
 import * as bases from "../bases.ts";
 import * as documents from "../documents.ts";
+import * as kato from "../kato.ts";
 import * as region from "../region.ts";
 import * as subject from "../subject.ts";
 import * as summary from "../summary.ts";
@@ -15,6 +16,7 @@ const STEP_DEFS: Partial<Record<Step, StepDef>> = {
   ...subject.steps,
   ...region.steps,
   ...bases.steps,
+  ...kato.steps,
   ...documents.steps,
   ...summary.steps,
 };
@@ -51,6 +53,7 @@ const ACTIONS: Record<string, ActionDef> = {
   ...subject.actions,
   ...region.actions,
   ...bases.actions,
+  ...kato.actions,
   ...documents.actions,
   ...summary.actions,
 };

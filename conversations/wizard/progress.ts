@@ -26,6 +26,8 @@ export interface Progress {
   pos?: number;
   /** The KATO node the supplier is in (C_KATO); null = the top level. */
   kato?: number | null;
+  /** Coordinates typed at C_COORD that raised a plausibility warning, not saved until confirmed. */
+  pending?: { lat: number; lon: number };
   /** The summary was reached once: finishing a section returns to it. */
   sum?: boolean;
   /** «Сохранить» passed validation at least once. */

@@ -12,13 +12,17 @@ import {
 } from "../../domain/rules.ts";
 import { OPEN_STATUSES, type DomainError } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { katoByCodes } from "../../prisma/store/kato.ts";
 import { type LockedFields, readProgress } from "./progress.ts";
 import { type DraftFull, loadDraft } from "./repo.ts";
+
+const NONE: ReadonlySet<string> = new Set();
 
 export function toDomainDraft(
   app: DraftFull,
   leafCodes: ReadonlySet<string>,
   knownCodes: ReadonlySet<string>,
+  inactiveCodes: ReadonlySet<string> = NONE,
 ): DraftApplication {
   return {
     identity: { nameKk: app.org.nameKk, nameRu: app.org.nameRu, bin: app.org.bin },
@@ -35,6 +39,8 @@ export function toDomainDraft(
       longitude: b.longitude,
       katoCode: b.katoCode,
       katoIsLeaf: b.katoCode && knownCodes.has(b.katoCode) ? leafCodes.has(b.katoCode) : null,
+      katoActive: b.katoCode && knownCodes.has(b.katoCode) ? !inactiveCodes.has(b.katoCode) : null,
+      coordsConfirmed: b.coordsConfirmed,
       sesFileId: b.sesFileId,
       subtypes: b.subtypes,
     })),
@@ -57,8 +63,6 @@ export function lockedFields(app: DraftFull): LockedFields {
     ownershipFormCode: app.ownershipFormCode,
   };
 }
-
-const NONE: ReadonlySet<string> = new Set();
 
 /**
  * The snapshot the domain's immutability check (§3.7) compares the draft with: for «Внести изменение»
@@ -90,15 +94,12 @@ export async function validateDraft(
   const katoCodes = app.bases.map((b) => b.katoCode).filter((c): c is string => !!c);
   const [katos, subtypes, requirements, codes, forms, regions, links, files, excluded, open] =
     await Promise.all([
-      prisma.katoObject.findMany({
-        where: { code: { in: katoCodes } },
-        select: { code: true, isLeaf: true },
-      }),
+      katoByCodes(prisma, katoCodes).then((m) => [...m.values()]),
       prisma.careSubtype.findMany(),
       prisma.careSubtypeRequirement.findMany(),
       prisma.licenceCode.findMany({ select: { code: true, parentCode: true } }),
       prisma.ownershipForm.findMany({ select: { code: true } }),
-      prisma.region.findMany({ select: { code: true } }),
+      prisma.region.findMany({ select: { code: true, katoCode: true } }),
       prisma.organisationLink.findMany({ where: { orgId: app.orgId }, select: { linkedBin: true } }),
       prisma.storedFile.findMany({
         where: {
@@ -125,12 +126,14 @@ export async function validateDraft(
     app,
     new Set(katos.filter((k) => k.isLeaf).map((k) => k.code)),
     new Set(katos.map((k) => k.code)),
+    new Set(katos.filter((k) => !k.active).map((k) => k.code)),
   );
   const ctx: SaveContext = {
     subtypes,
     ...requirementClassifiers(requirements, codes),
     ownershipForms: forms.map((f) => f.code),
     regions: regions.map((r) => r.code),
+    regionKatoCodes: Object.fromEntries(regions.map((r) => [r.code, r.katoCode])),
     now,
     owner: { bin: app.org.bin, linkedBins: links.map((l) => l.linkedBin) },
     files: Object.fromEntries(files.map((f) => [f.id, { size: f.size, mimeType: f.mimeType }])),
@@ -161,6 +164,15 @@ export async function errorLines(ctx: AppContext, errors: DomainError[]): Promis
       ctx.lang === "kk" ? s.nameKk : s.nameRu,
     ]),
   );
+  // plausibility errors name the region by its top-level КАТО code
+  const regionNames = errors.some((e) => typeof e.params?.region === "string")
+    ? new Map(
+        (await ctx.deps.prisma.region.findMany()).map((r) => [
+          r.katoCode,
+          ctx.lang === "kk" ? r.nameKk : r.nameRu,
+        ]),
+      )
+    : new Map<string, string>();
   const lines: string[] = [];
   const bySection: Record<"A" | "R" | "C" | "D", string[]> = { A: [], R: [], C: [], D: [] };
   const seen = new Set<string>();
@@ -186,6 +198,7 @@ export async function errorLines(ctx: AppContext, errors: DomainError[]): Promis
   for (const e of rest) {
     const p = { ...(e.params ?? {}) } as Record<string, string | number>;
     if (typeof p.subtype === "string") p.subtype = escapeHtml(subtypeNames.get(p.subtype) ?? p.subtype);
+    if (typeof p.region === "string") p.region = escapeHtml(regionNames.get(p.region) ?? p.region);
     if (typeof p.missing === "string")
       p.missing = escapeHtml(
         p.missing

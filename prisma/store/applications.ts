@@ -881,6 +881,8 @@ export interface BaseInput {
   latitude?: number | null;
   longitude?: number | null;
   katoCode?: string | null;
+  /** Coordinates confirmed despite a plausibility warning (domain/plausibility.ts confirmationKey). */
+  coordsConfirmed?: string | null;
   sesFileId?: string | null;
   subtypes?: string[];
 }
@@ -891,6 +893,7 @@ export function baseInputOf(b: {
   latitude: number | null;
   longitude: number | null;
   katoCode: string | null;
+  coordsConfirmed?: string | null;
   sesFileId: string | null;
   subtypes: string[];
 }): BaseInput {
@@ -899,6 +902,7 @@ export function baseInputOf(b: {
     latitude: b.latitude,
     longitude: b.longitude,
     katoCode: b.katoCode,
+    coordsConfirmed: b.coordsConfirmed ?? null,
     sesFileId: b.sesFileId,
     subtypes: [...b.subtypes],
   };
@@ -923,6 +927,7 @@ function baseCreate(b: BaseInput, i: number) {
     latitude: b.latitude ?? null,
     longitude: b.longitude ?? null,
     katoCode: b.katoCode ?? null,
+    coordsConfirmed: b.coordsConfirmed ?? null,
     sesFileId: b.sesFileId ?? null,
     subtypes: b.subtypes ?? [],
   };

@@ -739,8 +739,11 @@ describe("error codes are stable and listed", () => {
         registrationFileIds: [],
       }),
       validDraft({ supplierSubtypes: [ST.PALLIATIVE], bases: [base({ subtypes: [ST.PALLIATIVE] })] }),
+      validDraft({ bases: [base({ katoActive: false })] }),
+      validDraft({ bases: [base({ katoCode: "751510000", latitude: 43.25, longitude: 76.9 })] }),
     ];
     const ctx = saveCtx({
+      regionKatoCodes: { ASTANA: "710000000", ALMATY: "750000000", ABAI: "100000000" },
       mode: "EDIT",
       previous: validDraft({ ownershipFormCode: "STATE" }),
       lastExclusionAt: NOW,
