@@ -197,6 +197,8 @@ async function actual(c: pg.Client) {
 const EXTRA_INDEXES = [
   // 20261124064000_staff_queue_indexes: the staff queues, WHERE status IN (the five open staff statuses)
   "Application_open_queue_idx (regionCode,statusChangedAt,id)",
+  // 20261202100000_kato_2026: the КАТО search, GIN (search gin_trgm_ops)
+  "KatoObject_search_trgm_idx (search)",
 ];
 
 describe("migrations vs schema.prisma", () => {

@@ -1,4 +1,4 @@
-// The seed: classifiers from prisma/data, КАТО (16,264 objects), demo data; idempotent.
+// The seed: classifiers from prisma/data, КАТО (15,594 objects in force + 1,252 of 2022 kept inactive), demo data; idempotent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isValidIinBin } from "../../domain/iin.ts";
 import {
@@ -49,7 +49,7 @@ describe("seed", () => {
     expect(c).toMatchObject({
       regions: 20,
       branches: 20,
-      kato: 16264,
+      kato: 15594 + 1252,
       forms: 3,
       licenceCodes: 7,
       subtypes: 11,
@@ -87,29 +87,43 @@ describe("seed", () => {
     expect(regions.map((r) => r.code)).toEqual(expect.arrayContaining(["ASTANA", "ALMATY", "SHYMKENT"]));
   });
 
-  it("computes the КАТО tree: levels, leaves and child counts", async () => {
+  it("computes the КАТО tree of the edition in force: levels, leaves and child counts", async () => {
     const astana = await db.prisma.katoObject.findUniqueOrThrow({ where: { code: "710000000" } });
-    expect(astana).toMatchObject({ level: 1, isLeaf: false, childCount: 4, parentId: null });
+    expect(astana).toMatchObject({ id: 710000000, level: 1, isLeaf: false, childCount: 6, parentId: null });
     const district = await db.prisma.katoObject.findUniqueOrThrow({ where: { code: "711210000" } });
-    expect(district).toMatchObject({ level: 2, isLeaf: true, childCount: 0, parentId: astana.id });
-    const leaves = await db.prisma.katoObject.count({ where: { isLeaf: true } });
+    expect(district).toMatchObject({
+      id: 711210000,
+      level: 2,
+      isLeaf: true,
+      childCount: 0,
+      parentId: astana.id,
+    });
+    expect(district).toMatchObject({
+      nameKk: "Есіл ауданы",
+      nameRu: "район Есиль",
+      active: true,
+      edition: "2026-07-17",
+    });
+    const leaves = await db.prisma.katoObject.count({ where: { isLeaf: true, active: true } });
     const withChildren = await db.prisma.$queryRaw<{ n: bigint }[]>`
-      SELECT count(DISTINCT "parentId") AS n FROM "KatoObject" WHERE "parentId" IS NOT NULL`;
-    expect(leaves + Number(withChildren[0]!.n)).toBe(16264);
+      SELECT count(DISTINCT "parentId") AS n FROM "KatoObject" WHERE "parentId" IS NOT NULL AND "active"`;
+    expect(leaves + Number(withChildren[0]!.n)).toBe(15594);
     const bad = await db.prisma.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM "KatoObject" k
-       WHERE k."childCount" <> (SELECT count(*) FROM "KatoObject" c WHERE c."parentId" = k.id)
-          OR k.level <> COALESCE((SELECT p.level + 1 FROM "KatoObject" p WHERE p.id = k."parentId"), 1)`;
+       WHERE k."active" AND (
+             k."childCount" <> (SELECT count(*) FROM "KatoObject" c WHERE c."parentId" = k.id AND c."active")
+          OR k.level <> COALESCE((SELECT p.level + 1 FROM "KatoObject" p WHERE p.id = k."parentId"), 1)
+          OR k.id <> k.code::int)`;
     expect(Number(bad[0]!.n)).toBe(0);
   });
 
-  it("reads a later КАТО file with Kazakh names and keeps them on a Russian-only re-import", () => {
+  it("reads a later КАТО file with Kazakh names; ids are the codes", () => {
     const rows = parseKato(
       "\uFEFFid;parent_id;code;name_ru;name_kk\n1;0;710000000;г.Астана;Астана қаласы\n2;1;711110000;район Алматы;Алматы ауданы\n",
     );
     expect(rows).toEqual([
       {
-        id: 1,
+        id: 710000000,
         parentId: null,
         code: "710000000",
         nameRu: "г.Астана",
@@ -119,8 +133,8 @@ describe("seed", () => {
         childCount: 1,
       },
       {
-        id: 2,
-        parentId: 1,
+        id: 711110000,
+        parentId: 710000000,
         code: "711110000",
         nameRu: "район Алматы",
         nameKk: "Алматы ауданы",
