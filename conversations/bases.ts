@@ -21,6 +21,7 @@ import {
   chosenSubtypes,
   commit,
   multiSelect,
+  named,
   subtypeName,
   t,
   type W,
@@ -197,7 +198,8 @@ async function askToConfirm(w: W, lat: number, lon: number, warning: DomainError
   const ok = await commit(w, { field: "progress", progress: { pending: { lat, lon } } });
   if (!ok) return "done";
   const region = typeof warning.params?.region === "string" ? warning.params.region : null;
-  const regionName = region ? await katoRegionName(w, region) : "";
+  const own = w.app.region && region === w.app.region.katoCode ? named(w.ctx.lang, w.app.region) : null;
+  const regionName = region ? (own ?? (await katoRegionName(w, region))) : "";
   const key =
     warning.code === "coordinates_outside_region" ? "kato:coords_outside_region" : "kato:coords_outside_kz";
   await w.ctx.reply(w.ctx.t(key, { lat, lon, region: escapeHtml(regionName) }), {

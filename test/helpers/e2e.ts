@@ -127,11 +127,20 @@ export async function pickKatoLeaf(prisma: PrismaClient, u: TestUser, appId: str
   expect(await stepOf(prisma, appId)).toBe("C_SES");
 }
 
-/** Fill one production base from its C_COORD step to the list: coordinates, KATO leaf, SES file, every subtype. */
-export async function fillBase(prisma: PrismaClient, u: TestUser, appId: string, n: number) {
+/**
+ * Fill one production base from its C_COORD step to the list: coordinates (Astana's by default: give the
+ * region's, or the plausibility warning stops at C_COORD), KATO leaf, SES file, every subtype.
+ */
+export async function fillBase(
+  prisma: PrismaClient,
+  u: TestUser,
+  appId: string,
+  n: number,
+  coords = "51.1694, 71.4491",
+) {
   await pressVerb(u, "wz.be", String(n));
   expect(await stepOf(prisma, appId)).toBe("C_COORD");
-  await u.send("51.1694, 71.4491");
+  await u.send(coords);
   await pickKatoLeaf(prisma, u, appId);
   await u.sendDocument({ fileName: `ses-${n}.pdf`, mimeType: "application/pdf", bytes: PDF(`ses${n}`) });
   expect(await stepOf(prisma, appId)).toBe("C_SUB");

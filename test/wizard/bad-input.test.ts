@@ -106,7 +106,7 @@ describe("bad input leaves the draft intact", () => {
     expect(await snapshot(appId)).toBe(before);
   });
 
-  it("coordinates out of range are an error; outside Kazakhstan is a warning that still saves", async () => {
+  it("coordinates out of range are an error; outside Kazakhstan is a warning, saved once confirmed", async () => {
     await goTo("C_COORD", { pos: 1 });
     const before = await snapshot(appId);
     let m = h.mark();
@@ -119,6 +119,9 @@ describe("bad input leaves the draft intact", () => {
     m = h.mark();
     await u.sendLocation(40.7128, -74.006);
     expect(u.texts(h.since(m))[0]).toContain("за пределами Казахстана");
+    // not taken silently: nothing saved until «Координаты верны»
+    expect((await draftOf(db.prisma, BIN)).bases[0]!.latitude).not.toBe(40.7128);
+    await pressVerb(u, "wz.cc");
     const base = (await draftOf(db.prisma, BIN)).bases[0]!;
     expect([base.latitude, base.longitude]).toEqual([40.7128, -74.006]);
     expect(await stepOf(db.prisma, appId)).toBe("C_KATO");

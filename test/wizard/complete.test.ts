@@ -110,7 +110,7 @@ describe("application wizard, end to end", () => {
     await selectAll(u, "s");
     await pressVerb(u, "wz.reg", "ALMATY");
     const current = await draftOf(db.prisma, "150340003212");
-    for (const b of current.bases) await fillBase(db.prisma, u, app.id, b.position);
+    for (const b of current.bases) await fillBase(db.prisma, u, app.id, b.position, "43.2389, 76.8897");
     await pressVerb(u, "wz.bd");
     await u.sendDocument({
       fileName: "tirkeu.png",
