@@ -69,12 +69,10 @@ async function summaryText(w: W, bad: ReadonlySet<Section>): Promise<string> {
     `${mark("R")} <b>${t(w, "section.R")}</b>: ${a.region ? escapeHtml(named(w.ctx.lang, a.region)) : "—"}`,
     `${mark("C")} <b>${t(w, "section.C")}</b>: ${t(w, "sum.bases", { count: a.bases.length })}`,
     ...a.bases.map((b) =>
-      t(w, "sum.base", {
-        n: b.position,
-        address: escapeHtml(b.address),
-        kato: escapeHtml(katoLabel(b.katoCode)),
-        subtypes: list(b.subtypes),
-      }),
+      [
+        t(w, "sum.base", { n: b.position, address: escapeHtml(b.address), subtypes: list(b.subtypes) }),
+        w.ctx.t("kato:sum_base", { kato: escapeHtml(katoLabel(b.katoCode)) }),
+      ].join("\n"),
     ),
     `${mark("D")} <b>${t(w, "section.D")}</b>`,
     `${t(w, "d.d1_title")}\n${licencesText(w)}`,
