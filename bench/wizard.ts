@@ -93,7 +93,8 @@ function nextUpdate(
     case "C_ADDR":
       return u.text(`г. Астана, район Есиль, ул. Бенчмарк, д. ${idx + 1}`);
     case "C_COORD":
-      return u.location(51.128 + (idx % 50) / 1000, 71.43);
+      // Astana's coordinates; in another region the plausibility warning is confirmed («Координаты верны»)
+      return press(byVerb("wz.cc")) ?? u.location(51.128 + (idx % 50) / 1000, 71.43);
     case "C_KATO":
       return press(byVerb("wz.kt")) ?? press(byVerb("wz.ks"));
     case "C_SES":
