@@ -209,8 +209,8 @@ export async function errorLines(ctx: AppContext, errors: DomainError[]): Promis
     for (const k of ["excludedAt", "allowedFrom", "fetchedAt"])
       if (typeof p[k] === "string") p[k] = String(p[k]).slice(0, 10);
     const field = fieldLabel(ctx, e.field);
-    // plausibility codes have their texts in the kato namespace
-    const text = ctx.t([`wizard:err.${e.code}`, `kato:err.${e.code}`], {
+    // codes without a wizard wording (the plausibility rules) read from the errors namespace
+    const text = ctx.t([`wizard:err.${e.code}`, `errors:${e.code}`], {
       ...p,
       field,
       defaultValue: ctx.t("wizard:err.generic", { code: e.code }),

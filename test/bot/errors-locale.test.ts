@@ -97,6 +97,8 @@ const PLACEHOLDERS: Record<string, readonly string[]> = {
   licence_required: ["activityCode", "licenceCode", "subtype"],
   excluded_less_than_3_years: ["allowedFrom", "excludedAt"],
   coordinates_outside_kazakhstan: ["latitude", "longitude"],
+  coordinates_outside_region: ["latitude", "longitude", "region"],
+  kato_outside_region: ["region"],
 };
 
 function tsFiles(dir: string): string[] {

@@ -270,7 +270,7 @@ describe("КАТО of an earlier edition", () => {
     await goTo("SUM", { sum: true });
     const s = h.mark();
     await pressVerb(u, "wz.sv");
-    expect(u.texts(h.since(s)).join("\n")).toContain("этот КАТО отсутствует в действующем классификаторе");
+    expect(u.texts(h.since(s)).join("\n")).toContain("Этот КАТО отсутствует в действующем классификаторе");
     await setBase({ katoCode: "711210000" });
     await db.prisma.application.update({ where: { id: appId }, data: { regionCode: "ASTANA" } });
   });
