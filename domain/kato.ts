@@ -272,3 +272,13 @@ export function katoSortName(name: string, lang: KatoLang): string {
 
 /** Search queries shorter than this are refused (the picker asks for more letters). */
 export const KATO_SEARCH_MIN = 2;
+
+/**
+ * A path as both languages read it, top level first (the documents' KatoPlace: adapters/pdf/types.ts):
+ * `{ path: katoBilingualPath(k.path) }` for an object read with prisma/store/kato.ts katoByCodes.
+ */
+export function katoBilingualPath(
+  chain: readonly Pick<KatoNames, "nameKk" | "nameRu">[],
+): { kk: string; ru: string }[] {
+  return chain.map((o) => ({ kk: katoName(o, "kk"), ru: katoName(o, "ru") }));
+}

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   foldForSearch,
+  katoBilingualPath,
   katoDisplayName,
   katoInRegion,
   katoName,
@@ -107,6 +108,10 @@ describe("display names: the official abbreviations expanded", () => {
     expect(katoPathText([astana, esil], "kk")).toBe("Астана қаласы › Есіл ауданы");
     expect(katoPathText([astana, esil], "ru")).toBe("город Астана › район Есиль");
     expect(katoName({ nameKk: null, nameRu: "с.Жидебай" }, "kk")).toBe("село Жидебай");
+    expect(katoBilingualPath([astana, esil])).toEqual([
+      { kk: "Астана қаласы", ru: "город Астана" },
+      { kk: "Есіл ауданы", ru: "район Есиль" },
+    ]);
   });
 
   it("sorts Russian names by the name, not by the kind word in front", () => {
