@@ -93,7 +93,8 @@ async function baselineRun(
 /** Starts bot/outbox/worker.ts `startOutboxWorker` (imported lazily: it pulls in the store). */
 async function startWorker(deps: AppDeps, api: Api): Promise<() => Promise<void>> {
   const { startOutboxWorker } = await import("../bot/outbox/worker.ts");
-  const w = startOutboxWorker({ prisma: deps.prisma, config: deps.config, logger: deps.logger }, api);
+  const { outboxWorkerDeps } = await import("../bot/runtime/outbox.ts");
+  const w = startOutboxWorker(outboxWorkerDeps(deps), api);
   return () => w.stop();
 }
 
