@@ -3,10 +3,13 @@
 //
 // A chat's rows are delivered one at a time (only its oldest PENDING row can be claimed), but successive rows
 // may be claimed by different processes: the next one is claimed as soon as the previous one is committed, by
-// whichever worker polls first. So the chat's "next free slot" must be shared, and it must be set when the
-// message actually goes (after the wait for a global slot), not when it was planned: RedisChatGate keeps, per
-// chat, the next free slot and the time of the last message in one Redis hash, on Redis' clock, updated by one
-// Lua script (peek | sent | pause). The key carries the outbox hash tag (`<prefix>{outbox}:chat:<id>`) like the
+// whichever worker polls first. So the chat's "next free slot" must be shared, and it is set from when Telegram
+// answered the previous message (`answered`, before the commit): Telegram had it by then, so the next message
+// reaches Telegram at least one gap later whatever the event loop or network delays on either side (measured
+// from the moment of sending, such delays showed 170-ms gaps for a 200-ms limit on a loaded machine). The cost
+// is one answer's latency per message to the same chat. RedisChatGate keeps, per chat, the next free slot and
+// the time of the last message in one Redis hash, on Redis' clock, updated by one Lua script (peek | sent |
+// pause). The key carries the outbox hash tag (`<prefix>{outbox}:chat:<id>`) like the
 // global pacer's keys, so every key of the outbox lives in one Redis Cluster slot. Without Redis (or while it
 // does not answer) the in-process ChatPacer is used.
 import type { Redis } from "ioredis";
@@ -22,6 +25,8 @@ export interface ChatGate {
    * previous message to this chat (Infinity: none known). Call it right before the request, without awaiting.
    */
   sent(chat: string): Promise<number>;
+  /** Telegram answered the message: the next one no sooner than one gap from now. Call it without awaiting. */
+  answered(chat: string): void;
   /** Telegram asked this chat to wait (429 retry_after). */
   pause(chat: string, ms: number): void;
 }
@@ -42,6 +47,9 @@ export class LocalChatGate implements ChatGate {
     const since = this.pacer.sinceLast(chat);
     this.pacer.sent(chat);
     return since;
+  }
+  answered(chat: string): void {
+    this.pacer.pause(chat, this.pacer.gapMs);
   }
   pause(chat: string, ms: number): void {
     this.pacer.pause(chat, ms);
@@ -146,6 +154,10 @@ export class RedisChatGate implements ChatGate {
     const since = await this.run(chat, "sent");
     if (since === undefined) return local;
     return since < 0 ? Number.POSITIVE_INFINITY : since;
+  }
+
+  answered(chat: string): void {
+    this.pause(chat, this.gapMs);
   }
 
   pause(chat: string, ms: number): void {

@@ -20,10 +20,11 @@
 //   one worker at a time (FOR UPDATE SKIP LOCKED + the lease).
 // - Per-chat order: only the oldest PENDING row of a chat can be claimed, so a later row never overtakes an
 //   earlier one that is pending or waiting for a retry.
-// - Rates (see ratelimit.ts, chatpace.ts): smooth global pacing at 0.97 × OUTBOX_GLOBAL_RATE and per-chat
-//   spacing of 1/OUTBOX_CHAT_RATE. With `deps.redis` both are shared by every worker process (keys
-//   `<prefix>{outbox}:…`, one Redis Cluster slot): the global schedule and 429 pause, and each chat's next free
-//   slot, set when a message actually goes. Without Redis both are per process.
+// - Rates (see ratelimit.ts, chatpace.ts): smooth global pacing at 0.97 × OUTBOX_GLOBAL_RATE; per chat, the next
+//   message goes at least 1/OUTBOX_CHAT_RATE after Telegram ANSWERED the previous one (so after Telegram got it,
+//   whatever the event loop or network delays on the way). With `deps.redis` both are shared by every worker
+//   process (keys `<prefix>{outbox}:…`, one Redis Cluster slot): the global schedule and 429 pause, and each
+//   chat's next free slot. Without Redis both are per process.
 // - Errors: a 429 holds its scope (the chat, when we were writing to it at its own pace; otherwise every chat)
 //   for exactly retry_after, without counting an attempt. 429, 5xx, network errors, 401/404 (configuration) and
 //   any failure before sending (database trouble while preparing the row) are retried without limit, with
@@ -317,6 +318,8 @@ async function deliverRow(run: RunContext, row: OutboxRow, claimedAt: number, st
     }
     // From here on the message is out: only recording it is left (the window measured in commitSent).
     const answeredAt = performance.now();
+    // The chat's next message: one gap after this answer (issued before the commit, so before anyone can claim it).
+    limits.chats.answered(chat);
     stage = "prepare";
     if (await commitSent(run, row, messageId, null, answeredAt)) stats.sent++;
     if (deps.hooks.afterSent) {
