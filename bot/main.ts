@@ -21,7 +21,7 @@ import { translator } from "./i18n.ts";
 import type { AppDeps } from "./deps.ts";
 import { startReminders } from "./outbox/reminders.ts";
 import { startOutboxWorker } from "./outbox/worker.ts";
-import { enableDefaultMetrics } from "./runtime/metrics.ts";
+import { count429s, enableDefaultMetrics } from "./runtime/metrics.ts";
 import { exposeOutboxDepth, outboxApi, outboxWorkerDeps, reminderDeps } from "./runtime/outbox.ts";
 import { PostgresDeduper, RedisDeduper, type UpdateDeduper } from "./runtime/dedupe.ts";
 import { handleHealth, type ReadinessCheck, withTimeout } from "./runtime/http.ts";
@@ -176,6 +176,7 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
   // 3. The bot.
   const deps: AppDeps = { prisma: db.prisma, config, logger, now: () => new Date(), services: {} };
   const bot = createBot({ deps, redis });
+  bot.api.config.use(count429s("bot"));
   // grammY retries getMe while the Bot API is unreachable: say so instead of waiting silently
   const waiting = setInterval(
     () => logger.warn({ apiRoot: config.BOT_API_ROOT }, "waiting for the Bot API (getMe)…"),
