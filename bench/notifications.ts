@@ -90,11 +90,22 @@ async function baselineRun(
   }
 }
 
-/** Starts bot/outbox/worker.ts `startOutboxWorker` (imported lazily: it pulls in the store). */
-async function startWorker(deps: AppDeps, api: Api): Promise<() => Promise<void>> {
+/**
+ * Starts bot/outbox/worker.ts `startOutboxWorker` (imported lazily: it pulls in the store); `windows` collects
+ * each delivered row's time from Telegram's answer to the committed SENT (the window a crash would re-send in).
+ */
+async function startWorker(deps: AppDeps, api: Api, windows: number[]): Promise<() => Promise<void>> {
   const { startOutboxWorker } = await import("../bot/outbox/worker.ts");
-  const w = startOutboxWorker({ prisma: deps.prisma, config: deps.config, logger: deps.logger }, api);
+  const { outboxWorkerDeps } = await import("../bot/runtime/outbox.ts");
+  const w = startOutboxWorker(outboxWorkerDeps(deps), api, { onCommitted: (_row, ms) => windows.push(ms) });
   return () => w.stop();
+}
+
+/** Nearest-rank percentile. */
+function percentile(values: number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
 export async function benchNotifications(opts: NotificationOptions): Promise<Section> {
@@ -177,7 +188,8 @@ export async function benchNotifications(opts: NotificationOptions): Promise<Sec
     };
     const api = new Api(TOKEN, { apiRoot: stub.url });
     const t0 = Date.now();
-    stop = await startWorker(deps, api);
+    const windows: number[] = [];
+    stop = await startWorker(deps, api, windows);
     const deadline = t0 + Math.max(60_000, (expected / globalRate) * 3000);
     let pending = expected;
     while (Date.now() < deadline) {
@@ -254,6 +266,20 @@ export async function benchNotifications(opts: NotificationOptions): Promise<Sec
         value: lost,
         target: "0",
         verdict: check(lost, "<=", 0),
+      },
+      {
+        key: "notifications.answer_to_commit_p50_ms",
+        label: "Telegram's answer → SENT committed, p50 (crash re-send window)",
+        unit: "ms",
+        value: percentile(windows, 50),
+        verdict: "info",
+      },
+      {
+        key: "notifications.answer_to_commit_p99_ms",
+        label: "Telegram's answer → SENT committed, p99 (crash re-send window)",
+        unit: "ms",
+        value: percentile(windows, 99),
+        verdict: "info",
       },
       {
         key: "notifications.duplicated",

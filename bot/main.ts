@@ -21,6 +21,8 @@ import { translator } from "./i18n.ts";
 import type { AppDeps } from "./deps.ts";
 import { startReminders } from "./outbox/reminders.ts";
 import { startOutboxWorker } from "./outbox/worker.ts";
+import { count429s, enableDefaultMetrics } from "./runtime/metrics.ts";
+import { exposeOutboxDepth, outboxApi, outboxWorkerDeps, reminderDeps } from "./runtime/outbox.ts";
 import { PostgresDeduper, RedisDeduper, type UpdateDeduper } from "./runtime/dedupe.ts";
 import { handleHealth, type ReadinessCheck, withTimeout } from "./runtime/http.ts";
 import { ensureNoWebhook, startHealthServer, startPolling } from "./runtime/polling.ts";
@@ -174,6 +176,7 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
   // 3. The bot.
   const deps: AppDeps = { prisma: db.prisma, config, logger, now: () => new Date(), services: {} };
   const bot = createBot({ deps, redis });
+  bot.api.config.use(count429s("bot"));
   // grammY retries getMe while the Bot API is unreachable: say so instead of waiting silently
   const waiting = setInterval(
     () => logger.warn({ apiRoot: config.BOT_API_ROOT }, "waiting for the Bot API (getMe)…"),
@@ -189,21 +192,23 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
     logger.warn({ err: e instanceof Error ? e.message : String(e) }, "setMyCommands failed"),
   );
 
-  // 4. Notifications (outbox) — several processes may run it at once.
+  // 4. Notifications (outbox) — several processes may run it at once, each with its own Bot API client.
+  enableDefaultMetrics();
+  exposeOutboxDepth(db.prisma);
   const outbox = startOutboxWorker(
-    {
-      prisma: db.prisma,
-      config,
-      logger: logger.child({ component: "outbox" }),
-      // With Redis, every process shares one global pacer (Telegram's limit is per bot, not per process).
-      redis: redis ? { client: redis, prefix: config.REDIS_PREFIX } : undefined,
-    },
-    bot.api,
+    outboxWorkerDeps(
+      { prisma: db.prisma, config, logger: logger.child({ component: "outbox" }) },
+      // With Redis, every process shares the global pacer (Telegram's limit is per bot, not per process) and
+      // each chat's spacing.
+      redis ? { client: redis, prefix: config.REDIS_PREFIX } : undefined,
+    ),
+    outboxApi(config),
   );
   life.add("outbox worker", () => outbox.stop());
-  // Reminders to assignees and escalations to branch managers (thresholds per branch, in working days).
+  // Reminders to assignees and escalations to branch managers (thresholds per branch, in working days); every
+  // instance ticks, one leader at a time writes.
   const reminders = startReminders(
-    { prisma: db.prisma, logger: logger.child({ component: "reminders" }), now: () => new Date() },
+    { ...reminderDeps(db.prisma, logger.child({ component: "reminders" })), now: () => new Date() },
     config.REMINDER_CHECK_MINUTES * 60_000,
   );
   life.add("reminders", () => reminders.stop());

@@ -1,98 +1,46 @@
 // SLA reminders (DECISIONS 19: working days, Kazakhstan time): when an item has waited longer than the branch's
 // reminderDays the assignees are reminded; after escalationDays the branch MANAGERs are told.
-// Idempotent per item and level: eventKey rem:<app>:<stage start>:R|E (unique with the chat), so running it
-// every few minutes from several processes writes each notification once.
-import { workingDaysBetween } from "../../domain/calendar.ts";
-import type { Status } from "../../domain/types.ts";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+//
+// Every process runs the timer, but one leader at a time does the work: the store's single statement takes a
+// transaction-level advisory lock, and an instance that does not get it does nothing that run. That statement
+// computes every due reminder and escalation and writes their outbox rows at once (ReminderStore.writeDue,
+// prisma/store/reminders.ts). Idempotent per item and level (eventKey rem:<app>:<stage start>:R|E, unique with
+// the chat), so successive runs, or two leaders one after the other, write each notification once.
+// Which statuses wait and who is reminded in each: domain/sla.ts REMINDER_STAGES (one input table).
 import type { Logger } from "pino";
+import type { ReminderStageInput, ReminderStore } from "../../domain/ports.ts";
+import { ESCALATE_TO, REMINDER_STAGES, workingDayStarts } from "../../domain/sla.ts";
+import { remindersLeader, slaBreaches } from "../runtime/metrics.ts";
 
 export interface ReminderDeps {
-  prisma: PrismaClient;
+  store: ReminderStore;
   logger?: Logger;
+  /** The input table (default REMINDER_STAGES). */
+  stages?: readonly ReminderStageInput[];
 }
 
-const WAITING: readonly Status[] = [
-  "UNDER_REVIEW",
-  "AGREED_CHECK",
-  "REJECTED_CHECK",
-  "CONFIRMED_APPROVAL",
-  "REJECTED_APPROVAL",
-];
+export interface ReminderRun {
+  /** false: another instance held the lock; nothing was written. */
+  leader: boolean;
+  reminders: number;
+  escalations: number;
+}
 
-export async function runReminders(
-  deps: ReminderDeps,
-  now: Date,
-): Promise<{ reminders: number; escalations: number }> {
-  const { prisma } = deps;
-  const branches = await prisma.branch.findMany({
-    include: { staff: { include: { user: { select: { id: true, telegramId: true } } } } },
+export async function runReminders(deps: ReminderDeps, now: Date): Promise<ReminderRun> {
+  const r = await deps.store.writeDue({
+    stages: deps.stages ?? REMINDER_STAGES,
+    escalateTo: ESCALATE_TO,
+    workingDayStartsMs: workingDayStarts(now),
   });
-  let reminders = 0;
-  let escalations = 0;
-  for (const b of branches) {
-    const apps = await prisma.application.findMany({
-      where: { regionCode: b.regionCode, status: { in: [...WAITING] } },
-      include: { notices: { where: { deletedAt: null }, orderBy: { createdAt: "desc" }, take: 1 } },
-      orderBy: { statusChangedAt: "asc" },
-    });
-    const byRole = (role: string) => b.staff.filter((s) => s.role === role).map((s) => s.user);
-    for (const a of apps) {
-      const days = workingDaysBetween(a.statusChangedAt, now);
-      if (days <= b.reminderDays) continue;
-      const opened = await prisma.auditEvent.findFirst({
-        where: { applicationId: a.id, toStatus: a.status },
-        orderBy: { id: "desc" },
-        select: { action: true, at: true },
-      });
-      const stage = a.statusChangedAt.getTime();
-      const payload = {
-        applicationId: a.id,
-        days,
-        stageStatus: a.status,
-        action: opened?.action ?? null,
-        at: opened?.at.toISOString() ?? null,
-      };
-      let assignees: { id: string; telegramId: bigint }[];
-      if (a.status === "UNDER_REVIEW") assignees = byRole("REVIEWER");
-      else if (a.status === "AGREED_CHECK" || a.status === "REJECTED_CHECK") {
-        const chosen = a.notices[0]?.checkerIds ?? [];
-        assignees = byRole("CHECKER").filter((u) => chosen.includes(u.id));
-      } else assignees = byRole("APPROVER");
-      const rows: Prisma.OutboxCreateManyInput[] = assignees.map((u) => ({
-        eventKey: `rem:${a.id}:${stage}:R`,
-        chatId: u.telegramId,
-        userId: u.id,
-        applicationId: a.id,
-        stageKey: `${a.id}:${a.version}`,
-        kind: "reminder",
-        payload: { ...payload, limit: b.reminderDays },
-      }));
-      if (days > b.escalationDays) {
-        for (const u of byRole("MANAGER")) {
-          rows.push({
-            eventKey: `rem:${a.id}:${stage}:E`,
-            chatId: u.telegramId,
-            userId: u.id,
-            applicationId: a.id,
-            stageKey: null,
-            kind: "escalation",
-            payload: { ...payload, limit: b.escalationDays },
-          });
-        }
-      }
-      if (!rows.length) continue;
-      const r = await prisma.outbox.createManyAndReturn({
-        data: rows,
-        skipDuplicates: true,
-        select: { kind: true },
-      });
-      reminders += r.filter((x) => x.kind === "reminder").length;
-      escalations += r.filter((x) => x.kind === "escalation").length;
-    }
+  remindersLeader.set(r.leader ? 1 : 0);
+  if (r.leader) {
+    slaBreaches.set({ level: "reminder" }, r.overReminder);
+    slaBreaches.set({ level: "escalation" }, r.overEscalation);
   }
-  if (reminders || escalations) deps.logger?.info({ reminders, escalations }, "reminders written");
-  return { reminders, escalations };
+  if (r.reminders || r.escalations) {
+    deps.logger?.info({ reminders: r.reminders, escalations: r.escalations }, "reminders written");
+  }
+  return { leader: r.leader, reminders: r.reminders, escalations: r.escalations };
 }
 
 /** Run runReminders every `intervalMs` (REMINDER_CHECK_MINUTES) until stop(). */

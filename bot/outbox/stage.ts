@@ -80,3 +80,54 @@ export async function stageState(
   if (opened && closing) return { live: false, closedBy: closing };
   return { live: true };
 }
+
+/**
+ * After a decision: give every sent staff message of the application whose step is over a "stage_closed" edit
+ * row (who decided and when, no buttons). Idempotent (eventKey close:<row id>); safe from any process.
+ */
+export async function closeStaleStaffMessages(prisma: PrismaClient, applicationId: string): Promise<number> {
+  const app = await prisma.application.findUnique({ where: { id: applicationId }, select: { status: true } });
+  if (!app) return 0;
+  const rows = await prisma.outbox.findMany({
+    where: { applicationId, status: "SENT", messageId: { not: null }, kind: { in: [...STAGE_KINDS] } },
+  });
+  if (!rows.length) return 0;
+  const done = new Set(
+    (
+      await prisma.outbox.findMany({
+        where: { applicationId, kind: "stage_closed" },
+        select: { eventKey: true },
+      })
+    ).map((r) => r.eventKey),
+  );
+  const data = [];
+  const names = new Map<string, string | null>();
+  for (const r of rows) {
+    if (done.has(`close:${r.id}`)) continue;
+    const st = await stageState(prisma, r, app);
+    if (st.live) continue;
+    const actorId = st.closedBy?.actorId ?? null;
+    if (actorId && !names.has(actorId)) {
+      const u = await prisma.user.findUnique({ where: { id: actorId }, select: { fullName: true } });
+      names.set(actorId, u?.fullName ?? null);
+    }
+    data.push({
+      eventKey: `close:${r.id}`,
+      chatId: r.chatId,
+      userId: r.userId,
+      applicationId,
+      stageKey: r.stageKey,
+      kind: "stage_closed",
+      payload: {
+        outboxId: String(r.id),
+        messageId: r.messageId,
+        decidedBy: actorId ? (names.get(actorId) ?? null) : null,
+        decidedAt: (st.closedBy?.at ?? new Date()).toISOString(),
+        toStatus: st.closedBy?.toStatus ?? app.status,
+        action: st.closedBy?.action ?? null,
+      },
+    });
+  }
+  if (!data.length) return 0;
+  return (await prisma.outbox.createMany({ data, skipDuplicates: true })).count;
+}

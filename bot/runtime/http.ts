@@ -1,7 +1,9 @@
 // Health endpoints shared by the webhook server, the polling health server and the sandbox:
 //   GET /healthz  the process is up (200)
 //   GET /readyz   every dependency answers (200) or not (503), with a per-dependency result
+//   GET /metrics  Prometheus metrics of this process (bot/runtime/metrics.ts)
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { metricsText } from "./metrics.ts";
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
 
@@ -10,7 +12,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 }
 
-/** Answers /healthz and /readyz; returns false for any other request. */
+/** Answers /healthz, /readyz and /metrics; returns false for any other request. */
 export async function handleHealth(
   req: IncomingMessage,
   res: ServerResponse,
@@ -21,6 +23,12 @@ export async function handleHealth(
   const path = (req.url ?? "/").split("?")[0];
   if (path === "/healthz") {
     sendJson(res, 200, { status: "ok" });
+    return true;
+  }
+  if (path === "/metrics") {
+    const m = await metricsText();
+    res.writeHead(200, { "content-type": m.contentType, "cache-control": "no-store" });
+    res.end(req.method === "HEAD" ? undefined : m.body);
     return true;
   }
   if (path === "/readyz") {

@@ -5,6 +5,7 @@
 import { expect } from "vitest";
 import { parseCb } from "../../bot/callbacks.ts";
 import { deliverOnce } from "../../bot/outbox/worker.ts";
+import { outboxWorkerDeps } from "../../bot/runtime/outbox.ts";
 import { decide } from "../../domain/stateMachine.ts";
 import type { Action } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
@@ -100,7 +101,7 @@ export async function setLanguage(u: TestUser, lang: Lang): Promise<void> {
 /** Deliver every pending outbox row through the harness's (recording) Bot API. */
 export async function deliverAll(h: Harness, workerId = "e2e", rounds = 100): Promise<void> {
   for (let i = 0; i < rounds; i++) {
-    const s = await deliverOnce(h.deps, h.bot.api, { workerId, maxChatWaitMs: 0 });
+    const s = await deliverOnce(outboxWorkerDeps(h.deps), h.bot.api, { workerId, maxChatWaitMs: 0 });
     const pending = await h.deps.prisma.outbox.count({ where: { status: "PENDING" } });
     if (s.claimed === 0 && pending === 0) return;
     if (s.claimed === 0) await new Promise((r) => setTimeout(r, 20));

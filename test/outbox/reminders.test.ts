@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addWorkingDays } from "../../domain/calendar.ts";
 import { runReminders } from "../../bot/outbox/reminders.ts";
+import { reminderDeps } from "../../bot/runtime/outbox.ts";
 import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { applicationUnderReview, DEMO, drain, FAST_OUTBOX } from "../staff/setup.ts";
@@ -23,28 +24,33 @@ describe("reminders", () => {
     const branch = await db.prisma.branch.findUniqueOrThrow({ where: { id: "BR-ASTANA" } });
 
     expect(
-      await runReminders({ prisma: db.prisma }, addWorkingDays(app.statusChangedAt, branch.reminderDays)),
+      await runReminders(reminderDeps(db.prisma), addWorkingDays(app.statusChangedAt, branch.reminderDays)),
     ).toEqual({
+      leader: true,
       reminders: 0,
       escalations: 0,
     });
     const r1 = await runReminders(
-      { prisma: db.prisma },
+      reminderDeps(db.prisma),
       addWorkingDays(app.statusChangedAt, branch.reminderDays + 1),
     );
     expect(r1.reminders).toBeGreaterThanOrEqual(1);
     expect(r1.escalations).toBe(0);
     expect(
-      await runReminders({ prisma: db.prisma }, addWorkingDays(app.statusChangedAt, branch.reminderDays + 1)),
+      await runReminders(
+        reminderDeps(db.prisma),
+        addWorkingDays(app.statusChangedAt, branch.reminderDays + 1),
+      ),
     ).toEqual({
+      leader: true,
       reminders: 0,
       escalations: 0,
     });
     const r2 = await runReminders(
-      { prisma: db.prisma },
+      reminderDeps(db.prisma),
       addWorkingDays(app.statusChangedAt, branch.escalationDays + 1),
     );
-    expect(r2).toEqual({ reminders: 0, escalations: 1 });
+    expect(r2).toEqual({ leader: true, reminders: 0, escalations: 1 });
 
     const m = h.mark();
     await drain(h);
