@@ -84,7 +84,11 @@ export const uniformThresholds = (days: number): StageThresholds =>
 export function validateThreshold(stage: unknown, days: unknown): DomainError[] {
   const errors: DomainError[] = [];
   if (!isSlaStage(stage)) errors.push({ code: "sla_stage_unknown", field: "stage" });
-  if (!Number.isInteger(days) || (days as number) < MIN_THRESHOLD_DAYS || (days as number) > MAX_THRESHOLD_DAYS)
+  if (
+    !Number.isInteger(days) ||
+    (days as number) < MIN_THRESHOLD_DAYS ||
+    (days as number) > MAX_THRESHOLD_DAYS
+  )
     errors.push({
       code: "sla_threshold_invalid",
       field: "days",
@@ -116,7 +120,12 @@ export interface StageClock {
 export const stageDeadline = (since: Date, days: number): Date => workingDaysDeadline(since, days);
 
 /** The clock of an application in `status` since `since`, or null when the status has no stage. */
-export function stageClock(status: Status, since: Date, thresholds: StageThresholds, now: Date): StageClock | null {
+export function stageClock(
+  status: Status,
+  since: Date,
+  thresholds: StageThresholds,
+  now: Date,
+): StageClock | null {
   const stage = stageOfStatus(status);
   if (!stage) return null;
   const days = thresholds[stage];
@@ -155,11 +164,13 @@ export function shiftLocalDay(d: Date, n: number): Date {
  * the start's local day). `days` ≥ 1.
  */
 export function breachCutoff(at: Date, days: number): Date {
-  if (!Number.isInteger(days) || days < 1) throw new RangeError(`breachCutoff: days must be ≥ 1, got ${days}`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new RangeError(`breachCutoff: days must be ≥ 1, got ${days}`);
   // T: the first working day whose 18:00 is not before `at`.
   const today = startOfLocalDay(at);
   const todayEnd = workingDaysDeadline(today, 0); // 18:00 of today if working, else of the next working day
-  const target = at.getTime() <= todayEnd.getTime() ? todayEnd : workingDaysDeadline(addWorkingDays(today, 1), 0);
+  const target =
+    at.getTime() <= todayEnd.getTime() ? todayEnd : workingDaysDeadline(addWorkingDays(today, 1), 0);
   // P with exactly `days` working days in (P, T]: starts from P's day on have their deadline ≥ T's 18:00.
   return startOfLocalDay(addWorkingDays(target, -days));
 }
@@ -296,7 +307,9 @@ export const DECISION_ACTIONS: Readonly<Partial<Record<Action, { role: DecisionR
 
 export const decisionActionsOf = (role: DecisionRole, returns?: boolean): Action[] =>
   (Object.keys(DECISION_ACTIONS) as Action[]).filter(
-    (a) => DECISION_ACTIONS[a]!.role === role && (returns === undefined || DECISION_ACTIONS[a]!.returns === returns),
+    (a) =>
+      DECISION_ACTIONS[a]!.role === role &&
+      (returns === undefined || DECISION_ACTIONS[a]!.returns === returns),
   );
 
 /** Final decisions of the approver (T17, T18, X7; not a refused exclusion, X6): the decisions exported for a period. */
@@ -414,7 +427,8 @@ export function nextStaffDigest(s: StaffDigestSchedule, after: Date): DigestSlot
     if (isWorkingDay(day)) {
       const p = astanaParts(day);
       const dueAt = fromAstana(p.year, p.month, p.day, s.hour, 0)!;
-      if (dueAt.getTime() > after.getTime()) return { key: astanaDateKey(day), dueAt, until: shiftLocalDay(day, 1) };
+      if (dueAt.getTime() > after.getTime())
+        return { key: astanaDateKey(day), dueAt, until: shiftLocalDay(day, 1) };
     }
     day = shiftLocalDay(day, 1);
   }

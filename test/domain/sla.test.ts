@@ -48,7 +48,10 @@ const SPAN = at(2027, 1, 1).getTime() - FROM;
 
 describe("stages", () => {
   it("maps each open status to one stage and the stage's holder is the role that moves it on in the transition table", () => {
-    for (const [status, stage] of Object.entries(STAGE_OF_STATUS) as [Status, (typeof SLA_STAGES)[number]][]) {
+    for (const [status, stage] of Object.entries(STAGE_OF_STATUS) as [
+      Status,
+      (typeof SLA_STAGES)[number],
+    ][]) {
       const moves = TRANSITIONS.filter((r) => r.from === status && r.to !== status);
       expect(moves.length, status).toBeGreaterThan(0);
       for (const r of moves) expect(r.roles, `${status} ${r.id}`).toEqual([STAGE_HOLDER[stage]]);
@@ -74,7 +77,10 @@ describe("stages", () => {
     expect(validateThreshold("REVIEW", 5)).toEqual([]);
     expect(validateThreshold("REVIEW", 0).map((e) => e.code)).toEqual(["sla_threshold_invalid"]);
     expect(validateThreshold("REVIEW", 2.5).map((e) => e.code)).toEqual(["sla_threshold_invalid"]);
-    expect(validateThreshold("NOPE", 61).map((e) => e.code)).toEqual(["sla_stage_unknown", "sla_threshold_invalid"]);
+    expect(validateThreshold("NOPE", 61).map((e) => e.code)).toEqual([
+      "sla_stage_unknown",
+      "sla_threshold_invalid",
+    ]);
   });
 });
 
@@ -150,7 +156,9 @@ describe("instants for SQL agree with the calendar", () => {
     const w = calendarWindow(notBefore, until, 10);
     const r = rng(3);
     for (let i = 0; i < 2000; i++) {
-      const s = new Date(w.dayStarts[0]!.getTime() + Math.floor(r() * (until.getTime() - w.dayStarts[0]!.getTime())));
+      const s = new Date(
+        w.dayStarts[0]!.getTime() + Math.floor(r() * (until.getTime() - w.dayStarts[0]!.getTime())),
+      );
       const days = 1 + Math.floor(r() * 10);
       const idx = w.dayStarts.filter((d) => d <= s).length; // width_bucket, 1-based
       const deadline = w.workEnds[w.ordinals[idx - 1]! + days - 1] ?? null; // NULL past the window's end
@@ -194,7 +202,9 @@ describe("digest schedule", () => {
 
   it("sends the branch digest once on Monday 09:00 Astana, on Tuesday when Monday is a holiday", () => {
     // Mon 29 June 2026 is a working day; Mon 6 July 2026 is Capital Day.
-    const sent = simulate(at(2026, 6, 28), at(2026, 7, 19), (now) => branchDigestSlot(DEFAULT_BRANCH_DIGEST, now));
+    const sent = simulate(at(2026, 6, 28), at(2026, 7, 19), (now) =>
+      branchDigestSlot(DEFAULT_BRANCH_DIGEST, now),
+    );
     expect([...sent.entries()]).toEqual([
       ["2026-06-22", at(2026, 6, 28)], // the previous week's digest still in force at the start of the run
       ["2026-06-29", at(2026, 6, 29, 9)],
@@ -210,10 +220,17 @@ describe("digest schedule", () => {
 
   it("a branch may choose another weekday and time; a disabled digest is never due", () => {
     const fri = { weekday: 5, minute: 16 * 60 + 30, enabled: true };
-    expect(nextBranchDigest(fri, at(2026, 7, 1))).toMatchObject({ key: "2026-06-29", dueAt: at(2026, 7, 3, 16, 30) });
+    expect(nextBranchDigest(fri, at(2026, 7, 1))).toMatchObject({
+      key: "2026-06-29",
+      dueAt: at(2026, 7, 3, 16, 30),
+    });
     expect(branchDigestSlot({ ...fri, enabled: false }, at(2026, 7, 3, 17))).toBeNull();
-    expect(validateBranchDigest({ weekday: 6, minute: 60 }).map((e) => e.code)).toEqual(["digest_weekday_invalid"]);
-    expect(validateBranchDigest({ weekday: 1, minute: 1440 }).map((e) => e.code)).toEqual(["digest_time_invalid"]);
+    expect(validateBranchDigest({ weekday: 6, minute: 60 }).map((e) => e.code)).toEqual([
+      "digest_weekday_invalid",
+    ]);
+    expect(validateBranchDigest({ weekday: 1, minute: 1440 }).map((e) => e.code)).toEqual([
+      "digest_time_invalid",
+    ]);
   });
 
   it("sends a staff member's morning digest on working days only, once a day", () => {
@@ -224,7 +241,10 @@ describe("digest schedule", () => {
       ["2026-07-07", at(2026, 7, 7, 9)],
       ["2026-07-08", at(2026, 7, 8, 9)],
     ]);
-    expect(nextStaffDigest(s, at(2026, 7, 3, 10))).toMatchObject({ key: "2026-07-07", dueAt: at(2026, 7, 7, 9) });
+    expect(nextStaffDigest(s, at(2026, 7, 3, 10))).toMatchObject({
+      key: "2026-07-07",
+      dueAt: at(2026, 7, 7, 9),
+    });
     expect(staffDigestSlot({ enabled: false, hour: 9 }, at(2026, 7, 3, 10))).toBeNull();
     expect(validateStaffDigest({ hour: 5 }).map((e) => e.code)).toEqual(["digest_hour_invalid"]);
   });

@@ -197,6 +197,8 @@ async function actual(c: pg.Client) {
 const EXTRA_INDEXES = [
   // 20261124064000_staff_queue_indexes: the staff queues, WHERE status IN (the five open staff statuses)
   "Application_open_queue_idx (regionCode,statusChangedAt,id)",
+  // 20261202120000_dashboard_sla: at most one open stay per application, WHERE "endedAt" IS NULL
+  "StatusSpan_open_key UNIQUE (applicationId)",
 ];
 
 describe("migrations vs schema.prisma", () => {
