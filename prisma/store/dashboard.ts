@@ -22,13 +22,21 @@ import {
   FINAL_DECISION_ACTIONS,
   SLA_STAGES,
   SLA_STATUSES,
-  type SlaStage,
   type StageThresholds,
   stageClock,
   stageOfStatus,
   weekBounds,
 } from "../../domain/sla.ts";
 import type { Action, Status } from "../../domain/types.ts";
+import type {
+  BranchDashboard,
+  ExportRow,
+  OpenCell,
+  OpenSummary,
+  OverdueItem,
+  PersonDecisions,
+  WeekBreaches,
+} from "../../domain/dashboard.ts";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { stageThresholds } from "./slaSettings.ts";
 
@@ -37,6 +45,16 @@ type Db = PrismaClient | Prisma.TransactionClient;
 /** A UTC instant as the wall-clock text of a `timestamp(3) without time zone` column (the store keeps UTC). */
 const ts = (d: Date) => d.toISOString().slice(0, 23);
 const tsList = (ds: readonly Date[]) => ds.map(ts);
+
+export type {
+  BranchDashboard,
+  ExportRow,
+  OpenCell,
+  OpenSummary,
+  OverdueItem,
+  PersonDecisions,
+  WeekBreaches,
+} from "../../domain/dashboard.ts";
 
 export interface RegionQuery {
   regionCode: string;
@@ -47,21 +65,6 @@ export interface RegionQuery {
 const daysOf = (t: StageThresholds) => SLA_STATUSES.map((s) => t[stageOfStatus(s)!]);
 
 // ───────────── open applications by stage and age ─────────────
-
-export interface OpenCell {
-  stage: SlaStage;
-  /** Index into AGE_BUCKETS (0: 0–1 working days … 4: more than 10). */
-  bucket: number;
-  count: number;
-  breached: number;
-}
-
-export interface OpenSummary {
-  cells: OpenCell[];
-  byStage: Record<SlaStage, { open: number; breached: number }>;
-  open: number;
-  breached: number;
-}
 
 /** Open applications of the region per stage and age bucket, with how many are past their stage's deadline. */
 export async function openByStageAndAge(db: Db, q: RegionQuery): Promise<OpenSummary> {
@@ -96,17 +99,6 @@ export async function openByStageAndAge(db: Db, q: RegionQuery): Promise<OpenSum
 }
 
 // ───────────── breaches per week ─────────────
-
-export interface WeekBreaches {
-  /** Monday 00:00 Astana. */
-  weekStart: Date;
-  /** The next Monday 00:00 (the current week is counted up to now). */
-  weekEnd: Date;
-  /** Applications overdue at some moment of the week. */
-  overdue: number;
-  /** Of those, the ones whose deadline passed during the week. */
-  newBreaches: number;
-}
 
 /** Breaches per week over the last `weeks` weeks (see the definition at the top of this file). */
 export async function breachesPerWeek(db: Db, q: RegionQuery & { weeks?: number }): Promise<WeekBreaches[]> {
@@ -152,16 +144,6 @@ export async function breachesPerWeek(db: Db, q: RegionQuery & { weeks?: number 
 
 // ───────────── decisions per person ─────────────
 
-export interface PersonDecisions {
-  userId: string;
-  fullName: string | null;
-  role: DecisionRole;
-  /** Sent on (to check, to approval, into the register or out of it). */
-  forward: number;
-  /** Refused: returned to the reviewer (or an exclusion cancelled). */
-  returned: number;
-}
-
 /** Staff decisions taken in the region in [from, to), per person and role, most decisions first. */
 export async function decisionsByPerson(
   db: Db,
@@ -201,19 +183,6 @@ export async function decisionsByPerson(
 
 // ───────────── the oldest overdue items ─────────────
 
-export interface OverdueItem {
-  applicationId: string;
-  versionNo: number;
-  status: Status;
-  stage: SlaStage;
-  orgNameKk: string;
-  orgNameRu: string;
-  bin: string;
-  since: Date;
-  deadline: Date;
-  overdueDays: number;
-}
-
 /** The most overdue open applications of the region (most working days past the deadline first). */
 export async function oldestOverdue(db: Db, q: RegionQuery & { limit?: number }): Promise<OverdueItem[]> {
   const limit = q.limit ?? 10;
@@ -247,20 +216,6 @@ export async function oldestOverdue(db: Db, q: RegionQuery & { limit?: number })
 }
 
 // ───────────── everything for one branch ─────────────
-
-export interface BranchDashboard {
-  branchId: string;
-  regionCode: string;
-  branchNameKk: string;
-  branchNameRu: string;
-  now: Date;
-  period: { from: Date; to: Date };
-  thresholds: StageThresholds;
-  open: OpenSummary;
-  weeks: WeekBreaches[];
-  decisions: PersonDecisions[];
-  overdue: OverdueItem[];
-}
 
 /** The dashboard of a branch (its region): thresholds once, then the four queries. null: no such branch. */
 export async function branchDashboard(
@@ -296,25 +251,6 @@ export async function branchDashboard(
 }
 
 // ───────────── exports ─────────────
-
-export interface ExportRow {
-  applicationId: string;
-  chainId: string;
-  versionNo: number;
-  orgNameKk: string;
-  orgNameRu: string;
-  bin: string;
-  regionKk: string | null;
-  regionRu: string | null;
-  /** Register: the current status (INCLUDED). Decisions: the status the decision set. */
-  status: Status;
-  submittedAt: Date | null;
-  /** When the decision was taken (the approver's action). */
-  decidedAt: Date | null;
-  reviewer: string | null;
-  checker: string | null;
-  approver: string | null;
-}
 
 /**
  * The decision makers of a final decision: the approver's stay that the decision ended, the checker's stay
