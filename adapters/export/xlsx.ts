@@ -1,17 +1,12 @@
-// A real .xlsx (Office Open XML spreadsheet), written directly with fflate: one sheet, a bold frozen header row
+// A real .xlsx (Office Open XML spreadsheet), written directly (zipped with Node's zlib, ./zip.ts): one sheet, a bold frozen header row
 // with a filter, column widths, text as inline strings (a BIN stays text, leading zeros kept), numbers, and dates
 // as date serials formatted dd.mm.yyyy (Excel can sort and filter them). No formulas are ever written.
-import { strToU8, zipSync } from "fflate";
 import type { ExportCell, ExportTable, ExportWriter } from "../../domain/dashboard.ts";
+import { zipFiles } from "./zip.ts";
 
 /** XML 1.0 forbids most control characters: drop them rather than write a file Excel refuses. */
-const xmlChars = (s: string) =>
-  [...s]
-    .filter((ch) => {
-      const c = ch.codePointAt(0)!;
-      return c === 9 || c === 10 || c === 13 || (c >= 32 && c !== 0xfffe && c !== 0xffff);
-    })
-    .join("");
+const NOT_XML = new RegExp("[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]", "g");
+const xmlChars = (s: string) => s.replace(NOT_XML, "");
 
 const esc = (s: string) =>
   xmlChars(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -80,10 +75,10 @@ function sheetXml(table: ExportTable): string {
 </worksheet>`;
 }
 
-export function tableToXlsx(table: ExportTable): Uint8Array {
+export function tableToXlsx(table: ExportTable): Buffer {
   const name = esc(sheetName(table.sheetName));
-  const files: Record<string, Uint8Array> = {
-    "[Content_Types].xml": strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+  const files: Record<string, string> = {
+    "[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
@@ -91,33 +86,32 @@ export function tableToXlsx(table: ExportTable): Uint8Array {
 <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
 <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
 <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
-</Types>`),
-    "_rels/.rels": strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+</Types>`,
+    "_rels/.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>
-</Relationships>`),
-    "docProps/app.xml": strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>fsms-register-bot</Application></Properties>`),
-    "xl/workbook.xml": strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+</Relationships>`,
+    "docProps/app.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>fsms-register-bot</Application></Properties>`,
+    "xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
 <sheets><sheet name="${name}" sheetId="1" r:id="rId1"/></sheets>
 <definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'${name.replace(/'/g, "''")}'!$A$1:$${columnName(Math.max(0, table.columns.length - 1))}$${table.rows.length + 1}</definedName></definedNames>
-</workbook>`),
-    "xl/_rels/workbook.xml.rels": strToU8(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+</workbook>`,
+    "xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
-</Relationships>`),
-    "xl/styles.xml": strToU8(STYLES),
-    "xl/worksheets/sheet1.xml": strToU8(sheetXml(table)),
+</Relationships>`,
+    "xl/styles.xml": STYLES,
+    "xl/worksheets/sheet1.xml": sheetXml(table),
   };
-  // A fixed timestamp: the same table always gives the same bytes.
-  return zipSync(files, { level: 6, mtime: new Date("2026-01-01T00:00:00Z") });
+  return zipFiles(files);
 }
 
 export const xlsxWriter: ExportWriter = {
   extension: "xlsx",
   mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  write: (table) => Buffer.from(tableToXlsx(table)),
+  write: (table) => tableToXlsx(table),
 };

@@ -69,12 +69,17 @@ const daysOf = (t: StageThresholds) => SLA_STATUSES.map((s) => t[stageOfStatus(s
 /** Open applications of the region per stage and age bucket, with how many are past their stage's deadline. */
 export async function openByStageAndAge(db: Db, q: RegionQuery): Promise<OpenSummary> {
   const cutoffs = SLA_STATUSES.map((s) => breachCutoff(q.now, q.thresholds[stageOfStatus(s)!]));
+  // One index range per status (Application(regionCode, status, statusChangedAt)), counted without the heap
+  // when the visibility map allows.
   const rows = await db.$queryRaw<{ status: Status; w: number; n: number; breached: number }[]>`
-    SELECT a.status::text AS status, width_bucket(a."statusChangedAt", ${tsList(ageBucketBounds(q.now))}::timestamp[]) AS w,
-           count(*)::int AS n, count(*) FILTER (WHERE a."statusChangedAt" < t.cutoff)::int AS breached
+    SELECT t.status::text AS status, x.w, x.n, x.breached
       FROM unnest(${[...SLA_STATUSES]}::"ApplicationStatus"[], ${tsList(cutoffs)}::timestamp[]) AS t(status, cutoff)
-      JOIN "Application" a ON a."regionCode" = ${q.regionCode} AND a.status = t.status
-     GROUP BY 1, 2`;
+     CROSS JOIN LATERAL (
+       SELECT width_bucket(a."statusChangedAt", ${tsList(ageBucketBounds(q.now))}::timestamp[]) AS w,
+              count(*)::int AS n, count(*) FILTER (WHERE a."statusChangedAt" < t.cutoff)::int AS breached
+         FROM "Application" a
+        WHERE a."regionCode" = ${q.regionCode} AND a.status = t.status
+        GROUP BY 1) x`;
   const byStage = Object.fromEntries(
     SLA_STAGES.map((s) => [s, { open: 0, breached: 0 }]),
   ) as OpenSummary["byStage"];
@@ -100,46 +105,72 @@ export async function openByStageAndAge(db: Db, q: RegionQuery): Promise<OpenSum
 
 // ───────────── breaches per week ─────────────
 
-/** Breaches per week over the last `weeks` weeks (see the definition at the top of this file). */
+/**
+ * Breaches per week over the last `weeks` weeks (see the definition at the top of this file). One statement:
+ * the open applications overdue now (one index range per status, up to its cut-off) with the week their
+ * deadline fell in, and the stays of the region that ended inside the window after their deadline. An open
+ * application overdue since week k counts in every week from k on; a closed stay counts in the weeks its overdue
+ * time touches, unless its application is already counted there as open.
+ */
 export async function breachesPerWeek(db: Db, q: RegionQuery & { weeks?: number }): Promise<WeekBreaches[]> {
-  const bounds = weekBounds(q.now, q.weeks ?? 12);
-  const starts = bounds.slice(0, -1);
-  const ends = bounds.slice(1);
+  const n = q.weeks ?? 12;
+  const bounds = weekBounds(q.now, n);
   const maxDays = Math.max(...SLA_STAGES.map((s) => q.thresholds[s]));
   const cal = calendarWindow(bounds[0]!, q.now, maxDays);
-  const rows = await db.$queryRaw<{ week: number; overdue: number; newBreaches: number }[]>`
+  const cutoffs = SLA_STATUSES.map((s) => breachCutoff(q.now, q.thresholds[stageOfStatus(s)!]));
+  const deadline = (start: Prisma.Sql, days: Prisma.Sql) => Prisma.sql`
+    CASE WHEN width_bucket(${start}, cal.ds) = 0 THEN '-infinity'::timestamp
+         ELSE cal.we[cal.ord[width_bucket(${start}, cal.ds)] + ${days}] END`;
+  const rows = await db.$queryRaw<{ kind: "open" | "closed" | "closed_new"; i: number; n: number }[]>`
     WITH cal AS (
       SELECT ${tsList(cal.dayStarts)}::timestamp[] AS ds, ${cal.ordinals}::int[] AS ord,
-             ${tsList(cal.workEnds)}::timestamp[] AS we
+             ${tsList(cal.workEnds)}::timestamp[] AS we, ${tsList(bounds)}::timestamp[] AS b
     ), th AS (
-      SELECT * FROM unnest(${[...SLA_STATUSES]}::"ApplicationStatus"[], ${daysOf(q.thresholds)}::int[]) AS t(status, days)
-    ), stays AS (
-      SELECT s."applicationId" AS app, s."startedAt" AS st, s."endedAt" AS en, th.days
-        FROM th JOIN "StatusSpan" s
-          ON s."regionCode" = ${q.regionCode} AND s.status = th.status
-         AND s."endedAt" > ${ts(bounds[0]!)}::timestamp AND s."endedAt" <= ${ts(q.now)}::timestamp
-      UNION ALL
-      SELECT a.id, a."statusChangedAt", ${ts(q.now)}::timestamp, th.days
-        FROM th JOIN "Application" a ON a."regionCode" = ${q.regionCode} AND a.status = th.status
-    ), overdue AS (
-      SELECT x.app, x.en, x.deadline FROM (
-        SELECT st.app, st.en,
-               CASE WHEN k.i = 0 THEN '-infinity'::timestamp ELSE cal.we[cal.ord[k.i] + st.days] END AS deadline
-          FROM stays st CROSS JOIN cal CROSS JOIN LATERAL (SELECT width_bucket(st.st, cal.ds) AS i) k) x
+      SELECT * FROM unnest(${[...SLA_STATUSES]}::"ApplicationStatus"[], ${daysOf(q.thresholds)}::int[],
+                           ${tsList(cutoffs)}::timestamp[]) AS t(status, days, cutoff)
+    ), open AS MATERIALIZED (
+      SELECT a.id AS app, width_bucket(${deadline(Prisma.sql`a.st`, Prisma.sql`th.days`)}, cal.b) AS k
+        FROM th CROSS JOIN cal
+       CROSS JOIN LATERAL (
+         SELECT a.id, a."statusChangedAt" AS st FROM "Application" a
+          WHERE a."regionCode" = ${q.regionCode} AND a.status = th.status AND a."statusChangedAt" < th.cutoff) a
+    ), closed AS MATERIALIZED (
+      SELECT x.app, x.deadline, x.en FROM (
+        SELECT s."applicationId" AS app, s."endedAt" AS en, ${deadline(Prisma.sql`s."startedAt"`, Prisma.sql`th.days`)} AS deadline
+          FROM th CROSS JOIN cal
+          JOIN "StatusSpan" s
+            ON s."regionCode" = ${q.regionCode} AND s.status = th.status
+           AND s."endedAt" > ${ts(bounds[0]!)}::timestamp AND s."endedAt" <= ${ts(q.now)}::timestamp) x
        WHERE x.deadline < x.en
+    ), cw AS (
+      SELECT DISTINCT c.app, w.i, c.deadline >= cal.b[w.i] AS fresh
+        FROM closed c LEFT JOIN open o ON o.app = c.app
+       CROSS JOIN cal CROSS JOIN generate_series(1, ${n}::int) AS w(i)
+       WHERE c.deadline < cal.b[w.i + 1] AND c.en > cal.b[w.i] AND (o.k IS NULL OR o.k > w.i)
     )
-    SELECT w.i::int AS week, count(DISTINCT o.app)::int AS overdue,
-           count(DISTINCT o.app) FILTER (WHERE o.deadline >= w.ws)::int AS "newBreaches"
-      FROM unnest(${tsList(starts)}::timestamp[], ${tsList(ends)}::timestamp[]) WITH ORDINALITY AS w(ws, we, i)
-      JOIN overdue o ON o.deadline < w.we AND o.en > w.ws
-     GROUP BY w.i`;
-  const byWeek = new Map(rows.map((r) => [r.week, r]));
-  return starts.map((weekStart, i) => ({
-    weekStart,
-    weekEnd: ends[i]!,
-    overdue: byWeek.get(i + 1)?.overdue ?? 0,
-    newBreaches: byWeek.get(i + 1)?.newBreaches ?? 0,
-  }));
+    SELECT 'open' AS kind, k AS i, count(*)::int AS n FROM open GROUP BY k
+    UNION ALL SELECT 'closed', i, count(DISTINCT app)::int FROM cw GROUP BY i
+    UNION ALL SELECT 'closed_new', i, count(DISTINCT app)::int FROM cw WHERE fresh GROUP BY i`;
+  // open: k = the number of week boundaries at or before the deadline (0: before the window; i: in week i).
+  const openAt = new Array<number>(n + 2).fill(0);
+  const closed = new Array<number>(n + 1).fill(0);
+  const closedNew = new Array<number>(n + 1).fill(0);
+  for (const r of rows) {
+    if (r.kind === "open") openAt[Math.min(r.i, n + 1)]! += r.n;
+    else if (r.kind === "closed") closed[r.i] = r.n;
+    else closedNew[r.i] = r.n;
+  }
+  let openOverdue = openAt[0]!; // overdue since before the window: in every week
+  return bounds.slice(0, -1).map((weekStart, idx) => {
+    const i = idx + 1;
+    openOverdue += openAt[i]!;
+    return {
+      weekStart,
+      weekEnd: bounds[i]!,
+      overdue: openOverdue + closed[i]!,
+      newBreaches: openAt[i]! + closedNew[i]!,
+    };
+  });
 }
 
 // ───────────── decisions per person ─────────────

@@ -12,7 +12,26 @@ import {
   openByStageAndAge,
   registerExportRows,
 } from "../../prisma/store/dashboard.ts";
-import { setStageThreshold, settingHistory, stageThresholds } from "../../prisma/store/slaSettings.ts";
+import {
+  branchDigestSetting,
+  branchDigestTargets,
+  setBranchDigest,
+  setStaffDigest,
+  setStageThreshold,
+  settingHistory,
+  staffDigestSetting,
+  staffDigestSubscribers,
+  stageThresholds,
+  stageThresholdsOfRegion,
+} from "../../prisma/store/slaSettings.ts";
+import { renderDashboardPng } from "../../adapters/charts/dashboard.ts";
+import { tableToCsv } from "../../adapters/export/csv.ts";
+import { xlsxWriter } from "../../adapters/export/xlsx.ts";
+import { translator } from "../../bot/i18n.ts";
+import { dashboardCaption, dashboardChartInput } from "../../bot/views/dashboard.ts";
+import { exportTable } from "../../bot/views/exports.ts";
+import { branchDigestSlot, digestEventKey } from "../../domain/sla.ts";
+import ExcelJS from "exceljs";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { demoUsers, Flow, sig } from "./fixtures.ts";
 
@@ -322,5 +341,122 @@ describe("exports", () => {
       to: at(6, 1, 0),
     });
     expect(may.map((r) => [r.applicationId, r.status])).toEqual([[ids.A7, "INCLUDED"]]);
+  });
+});
+
+describe("what the manager sees, from the seeded region", () => {
+  it("the caption's numbers are the queries' numbers, in kk and ru, and the picture is a PNG", async () => {
+    const d = (await branchDashboard(db.prisma, {
+      branchId: BRANCH,
+      now: NOW,
+      period: { from: at(6, 1, 0), to: NOW },
+    }))!;
+    const ru = dashboardCaption(translator("ru"), "ru", d);
+    expect(ru).toContain("Открытые заявки: 4, просрочено: 2");
+    expect(ru).toContain("• Рассмотрение: 1, просрочено: 1");
+    expect(ru).toContain("• Согласование: 1, просрочено: 1");
+    expect(ru).toContain("Новые просрочки за 12 недель: 4; просрочены на этой неделе: 2");
+    expect(ru).toContain("Решения за 01.06–08.07: 14, возвращено: 1");
+    expect(ru).toMatch(
+      /Дольше всех: ТОО «Тест \d{12}» – На согласовании с 08\.06, просрочено на 19 рабочих дней$/,
+    );
+    const kk = dashboardCaption(translator("kk"), "kk", d);
+    expect(kk).toContain("Ашық өтінімдер: 4, мерзімі өткені: 2");
+    expect(kk).toMatch(/08\.06 күнінен бастап келісуде, мерзімі 19 жұмыс күні бұрын өтті$/);
+    const png = renderDashboardPng(dashboardChartInput(translator("kk"), "kk", d));
+    expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    expect(png.length).toBeGreaterThan(20_000);
+  });
+
+  it("the register and the decisions export read back from CSV and XLSX with the expected rows", async () => {
+    const reg = exportTable(translator("ru"), "ru", "register", await registerExportRows(db.prisma, REGION));
+    const csv = tableToCsv(reg).slice(1).split("\r\n");
+    expect(csv).toHaveLength(3); // header, A1, trailing empty line
+    expect(csv[1]).toMatch(
+      new RegExp(
+        `^${ids.A1};1;ТОО «Тест \\d{12}»;\\d{12};г\\. Астана;Включен в БД;22\\.06\\.2026;01\\.07\\.2026;`,
+      ),
+    );
+    const dec = exportTable(
+      translator("kk"),
+      "kk",
+      "decisions",
+      await decisionExportRows(db.prisma, { regionCode: REGION, from: at(6, 1, 0), to: NOW }),
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsxWriter.write(dec) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.rowCount).toBe(4);
+    expect([2, 3, 4].map((r) => [ws.getRow(r).getCell(1).value, ws.getRow(r).getCell(6).value])).toEqual([
+      [ids.A6, "Қабылданбады"],
+      [ids.A7, "Дерекқордан шығарылды"],
+      [ids.A1, "Дерекқорға енгізілді"],
+    ]);
+    expect(ws.getRow(4).getCell(8).value).toEqual(new Date(Date.UTC(2026, 6, 1)));
+  });
+});
+
+describe("digest settings", () => {
+  it("a branch digest is Monday 09:00 until the manager moves it; the change is audited", async () => {
+    expect(await branchDigestSetting(db.prisma, BRANCH)).toEqual({ weekday: 1, minute: 540, enabled: true });
+    const r = await setBranchDigest(db.prisma, {
+      branchId: BRANCH,
+      weekday: 2,
+      minute: 8 * 60 + 30,
+      enabled: true,
+      actorId: f.id("manager"),
+      now: at(7, 1),
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      value: { changed: true, from: { weekday: 1 }, to: { weekday: 2, minute: 510 } },
+    });
+    expect((await settingHistory(db.prisma, BRANCH, 1))[0]).toMatchObject({
+      key: "branch_digest",
+      oldValue: { weekday: 1, minute: 540, enabled: true },
+      newValue: { weekday: 2, minute: 510, enabled: true },
+    });
+    const bad = await setBranchDigest(db.prisma, {
+      branchId: BRANCH,
+      weekday: 7,
+      minute: 540,
+      enabled: true,
+      actorId: null,
+      now: NOW,
+    });
+    expect(bad).toMatchObject({ ok: false, errors: [{ code: "digest_weekday_invalid" }] });
+    const target = (await branchDigestTargets(db.prisma)).find((b) => b.branchId === BRANCH)!;
+    expect(target.managers.map((m) => m.userId)).toEqual([f.id("manager")]);
+    const slot = branchDigestSlot(target.schedule, at(7, 7, 9))!; // Tuesday 7 July 08:30 has passed
+    expect(slot.key).toBe("2026-07-06");
+    expect(digestEventKey.branch(BRANCH, slot)).toBe("digest:b:BR-ASTANA:2026-07-06");
+    await setBranchDigest(db.prisma, {
+      branchId: BRANCH,
+      weekday: 1,
+      minute: 540,
+      enabled: true,
+      actorId: null,
+      now: NOW,
+    });
+  });
+
+  it("a staff member chooses the morning digest and its hour; only staff are subscribers", async () => {
+    expect(await staffDigestSetting(db.prisma, f.id("checker"))).toEqual({ enabled: false, hour: 9 });
+    expect(
+      await setStaffDigest(db.prisma, { userId: f.id("checker"), enabled: true, hour: 8, now: NOW }),
+    ).toMatchObject({
+      ok: true,
+      value: { changed: true },
+    });
+    expect(
+      await setStaffDigest(db.prisma, { userId: f.id("checker"), enabled: true, hour: 8, now: NOW }),
+    ).toMatchObject({
+      ok: true,
+      value: { changed: false },
+    });
+    await setStaffDigest(db.prisma, { userId: f.id("supplierAdmin"), enabled: true, hour: 9, now: NOW });
+    const subs = await staffDigestSubscribers(db.prisma);
+    expect(subs.map((s) => [s.userId, s.hour, s.branchIds])).toEqual([[f.id("checker"), 8, [BRANCH]]]);
+    expect(await stageThresholdsOfRegion(db.prisma, REGION)).toMatchObject({ REVIEW: 3 });
   });
 });
