@@ -128,11 +128,12 @@ export async function breachesPerWeek(db: Db, q: RegionQuery & { weeks?: number 
     ), th AS (
       SELECT * FROM unnest(${[...SLA_STATUSES]}::"ApplicationStatus"[], ${daysOf(q.thresholds)}::int[],
                            ${tsList(cutoffs)}::timestamp[]) AS t(status, days, cutoff)
-    ), open AS MATERIALIZED (
-      SELECT a.id AS app, width_bucket(${deadline(Prisma.sql`a.st`, Prisma.sql`th.days`)}, cal.b) AS k
+    ), open AS (
+      -- Applications overdue now, counted by the week their deadline fell in (an index-only range per status).
+      SELECT width_bucket(${deadline(Prisma.sql`a.st`, Prisma.sql`th.days`)}, cal.b) AS k
         FROM th CROSS JOIN cal
        CROSS JOIN LATERAL (
-         SELECT a.id, a."statusChangedAt" AS st FROM "Application" a
+         SELECT a."statusChangedAt" AS st FROM "Application" a
           WHERE a."regionCode" = ${q.regionCode} AND a.status = th.status AND a."statusChangedAt" < th.cutoff) a
     ), closed AS MATERIALIZED (
       SELECT x.app, x.deadline, x.en FROM (
@@ -143,10 +144,16 @@ export async function breachesPerWeek(db: Db, q: RegionQuery & { weeks?: number 
            AND s."endedAt" > ${ts(bounds[0]!)}::timestamp AND s."endedAt" <= ${ts(q.now)}::timestamp) x
        WHERE x.deadline < x.en
     ), cw AS (
+      -- A closed stay counts in a week unless its application is counted there as open (overdue since week ok).
       SELECT DISTINCT c.app, w.i, c.deadline >= cal.b[w.i] AS fresh
-        FROM closed c LEFT JOIN open o ON o.app = c.app
-       CROSS JOIN cal CROSS JOIN generate_series(1, ${n}::int) AS w(i)
-       WHERE c.deadline < cal.b[w.i + 1] AND c.en > cal.b[w.i] AND (o.k IS NULL OR o.k > w.i)
+        FROM closed c
+        JOIN "Application" a ON a.id = c.app
+        LEFT JOIN th ON th.status = a.status AND a."statusChangedAt" < th.cutoff
+       CROSS JOIN cal
+       CROSS JOIN LATERAL (SELECT CASE WHEN th.status IS NULL THEN NULL
+                                       ELSE width_bucket(${deadline(Prisma.sql`a."statusChangedAt"`, Prisma.sql`th.days`)}, cal.b) END AS ok) o
+       CROSS JOIN generate_series(1, ${n}::int) AS w(i)
+       WHERE c.deadline < cal.b[w.i + 1] AND c.en > cal.b[w.i] AND (o.ok IS NULL OR o.ok > w.i)
     )
     SELECT 'open' AS kind, k AS i, count(*)::int AS n FROM open GROUP BY k
     UNION ALL SELECT 'closed', i, count(DISTINCT app)::int FROM cw GROUP BY i

@@ -162,6 +162,13 @@ describe("thresholds are data, audited", () => {
     });
   });
 
+  it("falls back to the branch's escalationDays for a stage without a row", async () => {
+    await db.prisma.branchStageThreshold.deleteMany({ where: { branchId: "BR-ABAI", stage: "CHECK" } });
+    await db.prisma.branch.update({ where: { id: "BR-ABAI" }, data: { escalationDays: 7 } });
+    expect((await stageThresholds(db.prisma, "BR-ABAI"))!.CHECK).toBe(7);
+    expect(await stageThresholds(db.prisma, "BR-NONE")).toBeNull();
+  });
+
   it("records who changed which stage, when, old → new; an unchanged value writes nothing", async () => {
     const r = await setStageThreshold(db.prisma, {
       branchId: BRANCH,
