@@ -1,9 +1,10 @@
 // The branch manager's dashboard in the reader's language: the chart's texts (adapters/charts/dashboard.ts draws
 // them) and the photo caption with the key numbers. Pure: data from prisma/store/dashboard.ts (through app/), `t`.
 import type { BranchDashboard, DashboardChartInput } from "../../domain/dashboard.ts";
+import { formatDateTime } from "../../domain/format.ts";
 import { AGE_BUCKETS, SLA_STAGES, stageClock } from "../../domain/sla.ts";
 import { escapeHtml, type Lang, type Translate } from "../i18n.ts";
-import { dateTimeText, dayMonth, deadlineLine } from "./deadline.ts";
+import { dayMonth, deadlineLine } from "./deadline.ts";
 
 /** Telegram's caption limit. */
 export const CAPTION_LIMIT = 1024;
@@ -19,7 +20,7 @@ export function dashboardChartInput(t: Translate, lang: Lang, d: BranchDashboard
   const people = d.decisions.slice(0, CHART_PEOPLE);
   return {
     title: t("dashboard:title", { branch: nameIn(lang, d.branchNameKk, d.branchNameRu) }),
-    subtitle: t("dashboard:subtitle", { date: dateTimeText(d.now) }),
+    subtitle: t("dashboard:subtitle", { date: formatDateTime(d.now) }),
     open: {
       title: t("dashboard:chart.open"),
       categories: SLA_STAGES.map((s) => t(`dashboard:stage.${s}`)),
@@ -59,7 +60,7 @@ export function dashboardCaption(t: Translate, lang: Lang, d: BranchDashboard): 
   const lines = [
     t("dashboard:caption.title", {
       branch: escapeHtml(nameIn(lang, d.branchNameKk, d.branchNameRu)),
-      date: dateTimeText(d.now),
+      date: formatDateTime(d.now),
     }),
     t("dashboard:caption.open", { count: d.open.open, breached: d.open.breached }),
     ...SLA_STAGES.map((s) =>

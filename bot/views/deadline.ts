@@ -3,28 +3,16 @@
 //   ru «На проверке с 19.11, осталось 3 рабочих дня» / kk «19.11 күнінен бастап тексеруде, 3 жұмыс күні қалды»
 //   breached: «…, просрочено на 2 рабочих дня» / «…, мерзімі 2 жұмыс күні бұрын өтті»
 import { astanaParts } from "../../domain/calendar.ts";
+import { formatDate } from "../../domain/format.ts";
 import type { StageClock } from "../../domain/sla.ts";
 import type { Translate } from "../i18n.ts";
 
 const p2 = (n: number) => String(n).padStart(2, "0");
 
-/** dd.mm in Astana time; dd.mm.yyyy when the year is not the year of `now`. */
+/** dd.mm in Astana time; dd.mm.yyyy (domain/format.ts) when the year is not the year of `now`. */
 export function dayMonth(d: Date, now: Date): string {
   const a = astanaParts(d);
-  const base = `${p2(a.day)}.${p2(a.month)}`;
-  return a.year === astanaParts(now).year ? base : `${base}.${a.year}`;
-}
-
-/** dd.mm.yyyy in Astana time. */
-export function dateText(d: Date): string {
-  const a = astanaParts(d);
-  return `${p2(a.day)}.${p2(a.month)}.${a.year}`;
-}
-
-/** dd.mm.yyyy HH:MM in Astana time. */
-export function dateTimeText(d: Date): string {
-  const a = astanaParts(d);
-  return `${dateText(d)} ${p2(a.hour)}:${p2(a.minute)}`;
+  return a.year === astanaParts(now).year ? `${p2(a.day)}.${p2(a.month)}` : formatDate(d);
 }
 
 const capitalise = (s: string) => (s ? s[0]!.toLocaleUpperCase() + s.slice(1) : s);
