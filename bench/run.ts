@@ -3,7 +3,7 @@
 //
 //   npm run bench                 full run (~5 minutes on 2 cores)
 //   npm run bench -- --quick      short run (checks the script works; figures are rough)
-//   npm run bench -- --only=updates,queries   some sections (updates, notifications, queries, startup)
+//   npm run bench -- --only=updates,queries   some sections (updates, notifications, queries, dashboard, startup)
 //   npm run bench -- --out=bench/results.local.json
 //   npm run bench -- --lanes=1    updates in flight in the closed loop (default 12)
 //   npm run bench -- --open-seconds=30   length of each open-loop run (default 15, --quick 4)
@@ -81,6 +81,15 @@ async function main(): Promise<void> {
       orgs: quick ? 10_000 : 100_000,
       apps: quick ? 100_000 : 1_000_000,
       iterations: quick ? 200 : 1000,
+      log,
+    }),
+  );
+  await run("dashboard", async () =>
+    (await import("./dashboard.ts")).benchDashboard({
+      orgs: quick ? 10_000 : 100_000,
+      apps: quick ? 100_000 : 1_000_000,
+      iterations: quick ? 100 : 500,
+      renders: quick ? 10 : 40,
       log,
     }),
   );

@@ -8,6 +8,7 @@
 // CLI: `npm run db:seed` (classifiers + КАТО), `npm run db:seed -- --demo`, `--no-kato`,
 //      `--kato-file <csv>` (DATABASE_URL).
 import { existsSync, readFileSync } from "node:fs";
+import { SLA_STAGES } from "../domain/sla.ts";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isValidIinBin } from "../domain/iin.ts";
@@ -103,6 +104,11 @@ async function seedClassifiers(tx: Tx): Promise<void> {
       where: { id: b.id },
       create: { id: b.id, regionCode: r.code, ...branch },
       update: branch,
+    });
+    // Stage deadlines start at the branch's escalation limit; a manager's later change is kept on re-seeding.
+    await tx.branchStageThreshold.createMany({
+      data: SLA_STAGES.map((stage) => ({ branchId: b.id, stage, days: b.escalationDays })),
+      skipDuplicates: true,
     });
   }
   for (const f of cls.ownershipForms) {

@@ -9,7 +9,7 @@
 // Which statuses wait and who is reminded in each: domain/sla.ts REMINDER_STAGES (one input table).
 import type { Logger } from "pino";
 import type { ReminderStageInput, ReminderStore } from "../../domain/ports.ts";
-import { ESCALATE_TO, REMINDER_STAGES, workingDayStarts } from "../../domain/sla.ts";
+import { ESCALATE_TO, REMINDER_STAGES, workingDayStarts } from "../../domain/reminders.ts";
 import { remindersLeader, slaBreaches } from "../runtime/metrics.ts";
 
 export interface ReminderDeps {

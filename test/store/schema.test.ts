@@ -199,6 +199,10 @@ const EXTRA_INDEXES = [
   "Application_open_queue_idx (regionCode,statusChangedAt,id)",
   // 20261202100000_kato_2026: the КАТО search, GIN (search gin_trgm_ops)
   "KatoObject_search_trgm_idx (search)",
+  // 20261202120000_dashboard_sla: at most one open stay per application, WHERE "endedAt" IS NULL
+  "StatusSpan_open_key UNIQUE (applicationId)",
+  // 20261202120000_dashboard_sla: the history by region, covering (INCLUDE status … endAction)
+  "StatusSpan_region_ended_idx (regionCode,endedAt,status,startedAt,applicationId,endedById,endAction)",
 ];
 
 describe("migrations vs schema.prisma", () => {
