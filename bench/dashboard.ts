@@ -137,7 +137,7 @@ async function measure(
   const store = await import("../prisma/store/dashboard.ts");
   const settings = await import("../prisma/store/slaSettings.ts");
   const sla = await import("../domain/sla.ts");
-  const { translator } = await import("../bot/i18n.ts");
+  const { translator } = await import("../bot/kit/i18n.ts");
   const views = await import("../bot/views/dashboard.ts");
   const exportsView = await import("../bot/views/exports.ts");
   const chart = await import("../adapters/charts/dashboard.ts");

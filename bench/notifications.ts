@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Api, GrammyError } from "grammy";
 import pino from "pino";
 import { type AppConfig, loadConfig } from "../bot/config.ts";
-import type { AppDeps } from "../bot/deps.ts";
+import type { App } from "../app/index.ts";
 import { createBenchDb, ROOT } from "./lib/db.ts";
 import { createPopulation } from "./lib/population.ts";
 import { startRateLimitedApiProcess, type StubStats } from "./lib/rateLimitedApi.ts";
@@ -94,11 +94,18 @@ async function baselineRun(
  * Starts bot/outbox/worker.ts `startOutboxWorker` (imported lazily: it pulls in the store); `windows` collects
  * each delivered row's time from Telegram's answer to the committed SENT (the window a crash would re-send in).
  */
-async function startWorker(deps: AppDeps, api: Api, windows: number[]): Promise<() => Promise<void>> {
+async function startWorker(deps: WorkerDeps, api: Api, windows: number[]): Promise<() => Promise<void>> {
   const { startOutboxWorker } = await import("../bot/outbox/worker.ts");
   const { outboxWorkerDeps } = await import("../bot/runtime/outbox.ts");
   const w = startOutboxWorker(outboxWorkerDeps(deps), api, { onCommitted: (_row, ms) => windows.push(ms) });
   return () => w.stop();
+}
+
+interface WorkerDeps {
+  prisma: import("../generated/prisma/client.ts").PrismaClient;
+  app: App;
+  config: AppConfig;
+  logger: pino.Logger;
 }
 
 /** Nearest-rank percentile. */
@@ -179,12 +186,13 @@ export async function benchNotifications(opts: NotificationOptions): Promise<Sec
       OUTBOX_CHAT_RATE: String(chatRate),
       OUTBOX_POLL_MS: "50",
     });
-    const deps: AppDeps = {
+    const logger = pino({ level: "silent" });
+    const { composeApp } = await import("../bot/runtime/compose.ts");
+    const deps: WorkerDeps = {
       prisma: db.prisma,
+      app: composeApp({ prisma: db.prisma, config, logger }),
       config,
-      logger: pino({ level: "silent" }),
-      now: () => new Date(),
-      services: {},
+      logger,
     };
     const api = new Api(TOKEN, { apiRoot: stub.url });
     const t0 = Date.now();

@@ -244,10 +244,10 @@ interface Captured {
 }
 
 /**
- * The queries the features actually run, through Prisma: the staff queue (bot/features/staff/screens.ts
- * `queueScreen`: count + findMany with OFFSET) per role, first and last page, and the supplier list
- * (bot/features/status.ts: count + findMany with OFFSET, same arguments). Their SQL is captured from
- * Prisma's query log and explained.
+ * The queries the features actually run, through the application layer: the staff queue (app/staff.ts
+ * `queue`: one keyset statement with the capped count) per role, first page and a page from the middle of
+ * the queue, and the supplier's «Мои заявки» (app/supplier.ts `list`: one statement with the count). Their
+ * SQL is captured from Prisma's query log, replayed with pg and explained.
  */
 async function benchFeatureQueries(
   url: string,
@@ -256,19 +256,20 @@ async function benchFeatureQueries(
   section: Section,
   region: string,
 ): Promise<void> {
-  let screens: typeof import("../bot/features/staff/screens.ts");
-  try {
-    screens = await import("../bot/features/staff/screens.ts");
-  } catch (e) {
-    section.notes.push(`staff queue screen not measured: ${String(e)}`);
-    return;
-  }
-  const { translator } = await import("../bot/i18n.ts");
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { PrismaClient } = await import("../generated/prisma/client.ts");
+  const { composeApp } = await import("../bot/runtime/compose.ts");
+  const { loadConfig } = await import("../bot/config.ts");
+  const pino = (await import("pino")).default;
+  const { QUEUE_STATUSES } = await import("../domain/workflow.ts");
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: url }),
     log: [{ emit: "event", level: "query" }],
+  });
+  const app = composeApp({
+    prisma,
+    config: loadConfig({ LOG_LEVEL: "silent", DATABASE_URL: url, BOT_API_ROOT: "http://telegram.bench" }),
+    logger: pino({ level: "silent" }),
   });
   let capture: Captured[] | null = null;
   prisma.$on("query", (e) => {
@@ -316,8 +317,6 @@ async function benchFeatureQueries(
       [region, staff.REVIEWER],
     );
     await client.query(`ANALYZE "Notice"`);
-    const t = translator("ru");
-    const now = new Date();
     const iterations = Math.max(50, Math.floor(opts.iterations / 10));
     const sizes: string[] = [];
     const timeBoth = async (fn: () => Promise<unknown>) => {
@@ -384,63 +383,52 @@ async function benchFeatureQueries(
       if (explainIt) await explainAll(label, list);
     };
     for (const role of ["REVIEWER", "CHECKER", "APPROVER", "MANAGER"] as const) {
+      const statuses = QUEUE_STATUSES[role] as readonly string[];
       const { rows } = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM "Application" WHERE "regionCode" = $1 AND status = ANY($2::"ApplicationStatus"[])`,
-        [
-          region,
-          role === "REVIEWER"
-            ? ["UNDER_REVIEW"]
-            : role === "CHECKER"
-              ? ["AGREED_CHECK", "REJECTED_CHECK"]
-              : role === "APPROVER"
-                ? ["CONFIRMED_APPROVAL", "REJECTED_APPROVAL"]
-                : [
-                    "UNDER_REVIEW",
-                    "AGREED_CHECK",
-                    "REJECTED_CHECK",
-                    "CONFIRMED_APPROVAL",
-                    "REJECTED_APPROVAL",
-                  ],
-        ],
+        `SELECT count(*)::int AS n FROM "Application" WHERE "regionCode" = $1 AND status::text = ANY($2::text[])`,
+        [region, statuses],
       );
       const total = rows[0]!.n;
-      const lastPage = Math.max(0, Math.ceil(total / screens.QUEUE_PAGE) - 1);
+      // The cursor of a page in the middle of the queue (oldest first), as «›» sends it.
+      const { rows: mid } = await client.query<{ at: Date; id: string }>(
+        `SELECT "statusChangedAt" AS at, id FROM "Application" WHERE "regionCode" = $1 AND status::text = ANY($2::text[])
+          ORDER BY "statusChangedAt", id OFFSET $3 LIMIT 1`,
+        [region, statuses, Math.floor(total / 2)],
+      );
       sizes.push(`${role} ${total}`);
       const key = `queue_screen_${role.toLowerCase()}`;
-      const screen = (page: number) => () =>
-        screens.queueScreen(prisma, t, "ru", staff[role]!, role, page, now);
-      await screenRows(`${key}_first`, `/queue ${role} page 1`, screen(0), false);
+      const memberships = { org: [], staff: [{ branchId, role }] };
+      const page = (after: { at: Date; id: string } | null) => () =>
+        app.staff.queue({ userId: staff[role]!, memberships, role, after });
+      await screenRows(`${key}_first`, `/queue ${role} page 1`, page(null), false);
       await screenRows(
-        `${key}_last`,
-        `/queue ${role} last page (${lastPage + 1})`,
-        screen(lastPage),
+        `${key}_middle`,
+        `/queue ${role} page after the middle row (${Math.floor(total / 2) + 1} of ${total})`,
+        page(mid[0] ?? null),
         role === "MANAGER" || role === "CHECKER",
       );
     }
     section.notes.push(
-      `queueScreen (bot/features/staff/screens.ts): its SQL (memberships + count + page) captured from Prisma's query log and replayed with pg ("SQL p99"), and the function itself ("through Prisma"), region ${region}: queue sizes ${sizes.join(", ")}; ${notices} notices name the checker`,
+      `app.staff.queue (app/staff.ts): its SQL captured from Prisma's query log and replayed with pg ("SQL p99"), and the use case itself ("through Prisma"), region ${region}: queue sizes ${sizes.join(", ")}; ${notices} notices name the checker`,
     );
 
-    // The supplier list exactly as bot/features/status.ts asks for it (count + page with OFFSET).
+    // «Мои заявки» of a member of the organisation with the most applications (app.supplier.list).
     const { rows: big } = await client.query<{ orgId: string; n: number }>(
       `SELECT "orgId", count(*)::int AS n FROM "Application" GROUP BY "orgId" ORDER BY count(*) DESC LIMIT 1`,
     );
-    const orgIds = [big[0]!.orgId];
-    const statusList = async (page: number) => {
-      const where = { orgId: { in: orgIds } };
-      await prisma.application.count({ where });
-      await prisma.application.findMany({
-        where,
-        orderBy: [{ statusChangedAt: "desc" }, { id: "asc" }],
-        skip: page * 5,
-        take: 5,
-        include: { region: true, org: { select: { nameKk: true, nameRu: true } } },
-      });
-    };
+    const { rows: sup } = await client.query<{ id: string }>(
+      `INSERT INTO "User"(id, "telegramId", language, "fullName")
+       VALUES (gen_random_uuid()::text, 8400000000 + (random() * 1e8)::bigint, 'ru', 'bench supplier') RETURNING id`,
+    );
+    await client.query(
+      `INSERT INTO "OrgMembership"(id, "userId", "orgId", role) VALUES (gen_random_uuid()::text, $1, $2, 'SUPPLIER')`,
+      [sup[0]!.id, big[0]!.orgId],
+    );
+    const supplierM = { org: [{ orgId: big[0]!.orgId, role: "SUPPLIER" as const }], staff: [] };
     await screenRows(
       "status_screen",
-      `supplier list as status.ts asks (org with ${big[0]!.n} apps)`,
-      () => statusList(0),
+      `«Мои заявки» (app.supplier.list) of an organisation with ${big[0]!.n} applications`,
+      () => app.supplier.list({ userId: sup[0]!.id, memberships: supplierM, page: 0 }),
       true,
     );
   } finally {

@@ -2,10 +2,10 @@
 // the feature answers (not the fallback), and returns the update for operation i.
 import { randomUUID } from "node:crypto";
 import type { Update } from "grammy/types";
-import { cb } from "../bot/callbacks.ts";
-import { translator } from "../bot/i18n.ts";
-import { V } from "../bot/features/staff/keyboards.ts";
-import { MENU } from "../bot/keyboards.ts";
+import { cb } from "../bot/kit/callbacks.ts";
+import { translator } from "../bot/kit/i18n.ts";
+import { MENU } from "../bot/features/menu/verbs.ts";
+import { V } from "../bot/features/staff/verbs.ts";
 import { warmupOf } from "./lib/load.ts";
 import { type RecordedCall, userUpdates } from "./lib/fakeApi.ts";
 import { createStaff, type Population } from "./lib/population.ts";
@@ -98,7 +98,7 @@ const statusCheck: Scenario = {
     const p = await probe(env, pop.suppliers[0]!.tg, update(0));
     if (!p.ok)
       return {
-        missing: `the «my applications» screen (callback ${data}, bot/features/status.ts) is not answered yet: ${p.why}`,
+        missing: `the «my applications» screen (callback ${data}, bot/features/applications) is not answered yet: ${p.why}`,
       };
     return {
       update,

@@ -12,14 +12,14 @@
 //     The p99 targets apply here, at the realistic rate (1,000 users acting about every 10 s).
 import { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import { Redis } from "ioredis";
 import pino from "pino";
+import type { App } from "../app/index.ts";
 import { type AppConfig, loadConfig } from "../bot/config.ts";
 import type { AppContext } from "../bot/context.ts";
 import { createBot, sessionKey } from "../bot/createBot.ts";
-import type { AppDeps } from "../bot/deps.ts";
 import { features } from "../bot/features/index.ts";
-import { type BenchDb, createBenchDb, REDIS_URL } from "./lib/db.ts";
+import { composeApp } from "../bot/runtime/compose.ts";
+import { type BenchDb, createBenchDb } from "./lib/db.ts";
 import { BOT_INFO, RecordingApi } from "./lib/fakeApi.ts";
 import { poissonArrivals, runLoad, runOpenLoop, seededRandom, warmupOf } from "./lib/load.ts";
 import { createPopulation, giveLicences, type Population } from "./lib/population.ts";
@@ -42,55 +42,79 @@ export interface UpdatesOptions {
   log: (m: string) => void;
 }
 
-/** The bot under test, wired as in production but with the recording fetch and a bench Redis prefix. */
+/** The bot under test, wired as in production but with the recording fetch. */
 export interface BotEnv {
   db: BenchDb;
-  redis: Redis;
-  prefix: string;
   api: RecordingApi;
   bot: Bot<AppContext>;
-  deps: AppDeps;
+  app: App;
+  config: AppConfig;
   close(): Promise<void>;
 }
 
 export async function createBotEnv(db: BenchDb, extraEnv: Record<string, string> = {}): Promise<BotEnv> {
-  const prefix = `bench:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
   const config: AppConfig = loadConfig({
     BOT_API_ROOT: "http://telegram.bench",
     LOG_LEVEL: "silent",
-    REDIS_PREFIX: prefix,
     FILES_DIR: `/tmp/fsms-bench-files/${process.pid}`,
     DATABASE_URL: db.url,
     ...extraEnv,
   });
-  const redis = new Redis(REDIS_URL);
   const api = new RecordingApi();
-  const deps: AppDeps = {
-    prisma: db.prisma,
-    config,
-    logger: pino({ level: "silent" }),
-    now: () => new Date(),
-    services: { download: (u: string) => api.fetch(u) },
-  };
-  const bot = createBot({ deps, redis, botInfo: BOT_INFO, client: { fetch: api.fetch as never } });
+  const logger = pino({ level: "silent" });
+  const app = composeApp({ prisma: db.prisma, config, logger });
+  const bot = createBot({
+    deps: { app, config, logger, download: (u: string) => api.fetch(u) },
+    botInfo: BOT_INFO,
+    client: { fetch: api.fetch as never },
+  });
   await bot.init();
-  return {
-    db,
-    redis,
-    prefix,
-    api,
-    bot,
-    deps,
-    async close() {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== "0");
-      redis.disconnect();
-    },
-  };
+  return { db, api, bot, app, config, async close() {} };
+}
+
+/**
+ * The FAIR baseline of the status check: a bare grammY handler that reads the same rows in ONE SQL query
+ * (the user and the latest applications of their organisations, with the count) through `pg` and sends a
+ * message of the same size through the same recording fetch. Half its throughput is the target.
+ */
+export function createFairBaselineBot(api: RecordingApi, pool: BenchDb["pool"]): Bot {
+  const bot = new Bot("123456:bench-fair-baseline-token-xxxxxxxx", {
+    botInfo: BOT_INFO,
+    client: { apiRoot: "http://telegram.bench", fetch: api.fetch as never },
+  });
+  bot.on("callback_query", async (ctx) => {
+    const { rows } = await pool.query<{
+      org: string;
+      region: string | null;
+      status: string;
+      at: Date;
+      total: number;
+    }>(
+      `SELECT o."nameRu" AS org, r."nameRu" AS region, a.status::text AS status, a."statusChangedAt" AS at,
+              count(*) OVER ()::int AS total
+         FROM "User" u JOIN "OrgMembership" m ON m."userId" = u.id
+         JOIN "Application" a ON a."orgId" = m."orgId" JOIN "Organisation" o ON o.id = a."orgId"
+         LEFT JOIN "Region" r ON r.code = a."regionCode"
+        WHERE u."telegramId" = $1
+        ORDER BY a."statusChangedAt" DESC, a.id LIMIT 5`,
+      [ctx.from.id],
+    );
+    const text = [
+      `<b>Мои заявки</b>: ${rows[0]?.total ?? 0}`,
+      ...rows.map(
+        (x, i) =>
+          `${i + 1}. ${x.org}\nРегион: ${x.region ?? "—"}\nСтатус: «${x.status}»\n${x.at.toISOString().slice(0, 10)}`,
+      ),
+    ].join("\n\n");
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(text, {
+      parse_mode: "HTML",
+      reply_markup: {
+        inline_keyboard: rows.map((_, i) => [{ text: `Просмотр № ${i + 1}`, callback_data: `v:${i}` }]),
+      },
+    });
+  });
+  return bot;
 }
 
 /** The baseline: a bare grammY bot that answers the same updates with a similar message, same fetch. */
@@ -216,7 +240,7 @@ function openRows(
 export async function benchUpdates(opts: UpdatesOptions): Promise<Section[]> {
   const { log, quick } = opts;
   const section: Section = { name: "updates", rows: [], notes: [] };
-  const storage: Section = { name: "storage: redis", rows: [], notes: [] };
+  const storage: Section = { name: "storage: chat state", rows: [], notes: [] };
   const db = await createBenchDb("u");
   section.notes.push(...db.notes);
   const env = await createBotEnv(db);
@@ -462,18 +486,14 @@ async function benchWizard(
         .join(", ")}`,
     );
   }
-  // Redis: session + conversation keys of a user in the middle of the wizard (the production-base steps).
-  const { rows } = await env.db.pool.query<{ tg: string }>(
-    `SELECT "telegramId"::text AS tg FROM "User" WHERE id = $1`,
-    [pop.suppliers.at(-1)!.userId],
-  );
-  const idle = rows[0] ? await redisBytes(env, Number(rows[0].tg)) : 0;
-  if (w.redisBytes.length) {
-    const max = Math.max(...w.redisBytes);
+  // PostgreSQL: the chat's state row (session + open prompt) of a user in the middle of the wizard.
+  const idle = await chatStateBytes(env, pop.suppliers.at(-1)!.tg);
+  if (w.stateBytes.length) {
+    const max = Math.max(...w.stateBytes);
     storage.rows.push(
       {
-        key: "storage.redis_bytes_per_user_mid_wizard",
-        label: "Redis bytes per user mid-wizard (max)",
+        key: "storage.chat_state_bytes_per_user_mid_wizard",
+        label: "chat state bytes per user mid-wizard (max)",
         unit: "B",
         value: max,
         baseline: idle,
@@ -481,21 +501,21 @@ async function benchWizard(
         verdict: check(max, "<=", 16384),
       },
       {
-        key: "storage.redis_bytes_per_user_mid_wizard_p50",
-        label: "Redis bytes per user mid-wizard (p50)",
+        key: "storage.chat_state_bytes_per_user_mid_wizard_p50",
+        label: "chat state bytes per user mid-wizard (p50)",
         unit: "B",
-        value: p50(w.redisBytes),
+        value: p50(w.stateBytes),
         verdict: "info",
       },
     );
     storage.notes.push(
-      `MEMORY USAGE of ${w.redisKeys.join(" + ") || "(no keys)"} for ${w.redisBytes.length} users at their first production-base step; baseline = the same keys of a user who only opened «my applications»`,
+      `pg_column_size of the "ChatState" row (session + open prompt) for ${w.stateBytes.length} users at their first production-base step; baseline = the row of a user who only opened «my applications». The draft itself lives in "Application" (it is the application).`,
     );
   } else {
     storage.rows.push(
       missing(
-        "storage.redis_bytes_per_user_mid_wizard",
-        "Redis bytes per user mid-wizard",
+        "storage.chat_state_bytes_per_user_mid_wizard",
+        "chat state bytes per user mid-wizard",
         "B",
         "no user reached the middle of the wizard",
         "≤ 16384",
@@ -504,13 +524,14 @@ async function benchWizard(
   }
 }
 
-async function redisBytes(env: BotEnv, tg: number): Promise<number> {
+/** Bytes of a chat's state row (session + open prompt), as PostgreSQL stores it. */
+export async function chatStateBytes(env: BotEnv, tg: number): Promise<number> {
   const key = sessionKey({ chat: { id: tg }, from: { id: tg } })!;
-  let bytes = 0;
-  for (const k of [`${env.prefix}s:${key}`, `${env.prefix}c:${key}`]) {
-    bytes += ((await env.redis.call("MEMORY", "USAGE", k, "SAMPLES", "0")) as number | null) ?? 0;
-  }
-  return bytes;
+  const { rows } = await env.db.pool.query<{ n: number }>(
+    `SELECT pg_column_size(s.*)::int AS n FROM "ChatState" s WHERE key = $1`,
+    [key],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Committed transactions of the bench database so far (pg_stat_database; every statement outside a transaction counts one). */

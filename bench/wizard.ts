@@ -1,24 +1,23 @@
 // (b) The application wizard: a cohort of suppliers walks the whole form through the real bot (one
 // update per answer, like a person), step latencies recorded by step; the step near the end (D3) is
-// compared with the first step (A4 ownership form). Redis bytes of the session + conversation keys are
-// read in the middle of the wizard (at the production-base steps).
+// compared with the first step (A4 ownership form). The bytes of the chat state row (session + prompt)
+// are read in the middle of the wizard (at the production-base steps).
 import type { Update } from "grammy/types";
-import { parseCb } from "../bot/callbacks.ts";
-import { MENU } from "../bot/keyboards.ts";
-import { cb } from "../bot/callbacks.ts";
-import { sessionKey } from "../bot/createBot.ts";
+import { parseCb } from "../bot/kit/callbacks.ts";
+import { cb } from "../bot/kit/callbacks.ts";
+import { MENU } from "../bot/features/menu/verbs.ts";
 import { userUpdates } from "./lib/fakeApi.ts";
 import { percentile } from "./lib/stats.ts";
 import type { ScenarioEnv } from "./scenarios.ts";
+import { chatStateBytes } from "./updates.ts";
 
 export interface WizardResult {
   /** Latencies per step name (ms), in walk order of first appearance. */
   byStep: Map<string, number[]>;
   /** Updates sent per step (to replay against the baseline). */
   updates: Map<string, Update[]>;
-  /** Redis bytes per user (session + conversation keys) measured mid-wizard. */
-  redisBytes: number[];
-  redisKeys: string[];
+  /** Chat state bytes per user (session + open prompt row) measured mid-wizard. */
+  stateBytes: number[];
   completed: number;
   stuck: { user: number; step: string; why: string }[];
   stepsPerUser: number;
@@ -40,21 +39,6 @@ async function currentStep(s: ScenarioEnv, userId: string): Promise<{ id: string
   );
   const r = rows[0];
   return r ? { id: r.id, step: r.step ?? "A_OWN" } : null;
-}
-
-async function redisBytesOf(s: ScenarioEnv, tg: number): Promise<{ bytes: number; keys: string[] }> {
-  const key = sessionKey({ chat: { id: tg }, from: { id: tg } })!;
-  const keys = [`${s.env.prefix}s:${key}`, `${s.env.prefix}c:${key}`];
-  let bytes = 0;
-  const found: string[] = [];
-  for (const k of keys) {
-    const n = (await s.env.redis.call("MEMORY", "USAGE", k, "SAMPLES", "0")) as number | null;
-    if (n) {
-      bytes += n;
-      found.push(k.slice(s.env.prefix.length));
-    }
-  }
-  return { bytes, keys: found };
 }
 
 /** The next update a diligent supplier sends at this step (null: the walk is over). */
@@ -112,8 +96,7 @@ export async function walkWizard(s: ScenarioEnv, cohort: number, lanes: number):
   const res: WizardResult = {
     byStep: new Map(),
     updates: new Map(),
-    redisBytes: [],
-    redisKeys: [],
+    stateBytes: [],
     completed: 0,
     stuck: [],
     stepsPerUser: 0,
@@ -125,7 +108,7 @@ export async function walkWizard(s: ScenarioEnv, cohort: number, lanes: number):
     const u = userUpdates(sup.tg);
     // Start: main menu → «Новая заявка» (and whatever the start screen asks before the form).
     await s.env.bot.handleUpdate(u.press(cb(MENU.newApplication), 1));
-    let measuredRedis = false;
+    let measuredState = false;
     for (let n = 0; n < 60; n++) {
       const cur = await currentStep(s, sup.userId);
       const buttons = s.env.api.buttons(sup.tg);
@@ -147,11 +130,9 @@ export async function walkWizard(s: ScenarioEnv, cohort: number, lanes: number):
         res.completed++;
         return;
       }
-      if (!measuredRedis && cur.step.startsWith("C_")) {
-        const r = await redisBytesOf(s, sup.tg);
-        res.redisBytes.push(r.bytes);
-        if (!res.redisKeys.length) res.redisKeys = r.keys;
-        measuredRedis = true;
+      if (!measuredState && cur.step.startsWith("C_")) {
+        res.stateBytes.push(await chatStateBytes(s.env, sup.tg));
+        measuredState = true;
       }
       const upd = nextUpdate(cur.step, buttons, u, idx, s.pop.regions.length);
       if (!upd) {

@@ -30,6 +30,8 @@ const schema = z.object({
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
   FILES_DIR: z.string().default(".data/files"),
+  /** Where the bytes of files live: the local disk, or PostgreSQL (shared by every instance). */
+  FILES_BACKEND: z.enum(["disk", "postgres"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DEMO_DATA: bool.optional(),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
@@ -67,5 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) problems.push("WEBHOOK_SECRET: required in webhook mode");
   if (problems.length) throw new ConfigError(problems);
   const mode = c.WEBHOOK_URL ? "webhook" : c.BOT_TOKEN ? "polling" : "sandbox";
-  return { ...c, sandbox: mode === "sandbox", mode };
+  // Several instances must serve each other's files: with a database server the bytes go there by default.
+  const filesBackend = c.FILES_BACKEND ?? (c.DATABASE_URL ? "postgres" : "disk");
+  return { ...c, FILES_BACKEND: filesBackend, sandbox: mode === "sandbox", mode };
 }

@@ -1,39 +1,34 @@
-// The one Context definition every handler and conversation uses.
+// The one Context definition every handler, flow and view uses.
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Context, SessionFlavor } from "grammy";
 import type { Logger } from "pino";
-import type { OrgRole, StaffRole } from "../domain/types.ts";
-import type { Lang, Translate } from "./i18n.ts";
-import type { AppDeps } from "./deps.ts";
+import type { App } from "../app/index.ts";
+import type { Memberships } from "../domain/access.ts";
+import type { AppConfig } from "./config.ts";
+import type { Lang, Translate } from "./kit/i18n.ts";
+import type { SessionData } from "./kit/session.ts";
 
-/** Small, versioned UI state kept in Redis (or memory without Redis). The draft itself lives in PostgreSQL. */
-export interface SessionData {
-  v: 1;
-  /** Chosen language; mirrored in User.language. */
-  lang?: Lang;
-  /** Which step the next free message answers: { kind: "wizard", id: "<draftId>" } or the deadline calculator. Free-text reasons are conversations (conversations/prompts.ts). */
-  awaiting?: { kind: string; id?: string; data?: Record<string, string | number | boolean> };
-  /** Feature-specific scratch values (keep them small). */
-  scratch?: Record<string, unknown>;
-}
-
-export const initialSession = (): SessionData => ({ v: 1 });
-
-/** The user's roles in organisations and Fund branches, read with the user (one query) for drawing menus. */
-export interface UserRoles {
-  org: { orgId: string; role: OrgRole }[];
-  staff: { branchId: string; role: StaffRole }[];
+export interface UserRef {
+  id: string;
+  telegramId: bigint;
+  language: string | null;
+  fullName: string | null;
 }
 
 export interface AppContextExtras {
-  deps: AppDeps;
+  app: App;
+  config: AppConfig;
   log: Logger;
   lang: Lang;
   t: Translate;
   /** The database user behind ctx.from (created on first contact). */
-  user?: { id: string; telegramId: bigint; language: string | null; fullName: string | null };
-  /** Roles read together with the user at the start of the update; reset after a change (invite redemption). */
-  roles?: UserRoles;
+  user?: UserRef;
+  /** The user's roles, read with the user at the start of the update; re-read after an invite is redeemed. */
+  memberships: Memberships;
+  /** Set this chat's command menu for the person's language and roles (after /start, language, invite). */
+  refreshCommands(): Promise<void>;
+  /** Fetch a file from the Bot API's file server (kit/files.ts). */
+  download(url: string): Promise<Response>;
 }
 
 export type BaseContext = Context & SessionFlavor<SessionData> & AppContextExtras;

@@ -1,96 +1,94 @@
-// createBot: the bot with all middleware and features, independent of how updates arrive
-// (long polling, webhook, the local sandbox or bot.handleUpdate in tests).
+// createBot: the bot with all middleware and features, independent of how updates arrive (long polling,
+// webhook, the local sandbox or bot.handleUpdate in tests).
+//
+//   answer-once → error boundary ( sequentialize → who is this (user + roles + chat state: ONE read) →
+//   session → conversations (prompts, state in PostgreSQL) → /cancel → prompts → features → fallback )
+import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { type Api, Bot, type BotConfig, GrammyError, HttpError, session, type StorageAdapter } from "grammy";
-import type { BotCommand, UserFromGetMe } from "grammy/types";
-import type { Redis } from "ioredis";
-import { promptConversations } from "../conversations/prompts.ts";
-import { type AppContext, initialSession, type SessionData, type UserRoles } from "./context.ts";
-import type { AppDeps } from "./deps.ts";
+import { type Api, Bot, type BotConfig, GrammyError, HttpError } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Logger } from "pino";
+import type { App } from "../app/index.ts";
+import { promptConversation } from "../conversations/prompts.ts";
+import type { AppConfig } from "./config.ts";
+import type { AppContext } from "./context.ts";
 import { features } from "./features/index.ts";
-import { isLang, LANGUAGES, type Lang, translator } from "./i18n.ts";
-import { showMainMenu } from "./keyboards.ts";
-import { MemoryStorage, RedisStorage } from "./storage.ts";
+import { showMainMenu } from "./features/menu/screens.ts";
+import { assertDistinctVerbs } from "./kit/callbacks.ts";
+import { ChatStates } from "./kit/chatState.ts";
+import { isLang, langOfTelegram, translator } from "./kit/i18n.ts";
+import { chatKey, readSession } from "./kit/session.ts";
+import {
+  Health,
+  rememberLang,
+  type RetryPolicy,
+  tellUnavailable,
+  Unavailable,
+  watchdog,
+  withStorageRetry,
+} from "./kit/resilience.ts";
+import { answerOnce, isAnswered } from "./kit/ui.ts";
+
+export interface BotDeps {
+  app: App;
+  config: AppConfig;
+  logger: Logger;
+  /** Fetches a file from the Bot API's file server (tests serve their own). */
+  download?: (url: string) => Promise<Response>;
+}
 
 export interface CreateBotOptions {
-  deps: AppDeps;
-  /** Redis for sessions and conversations; memory when absent. */
-  redis?: Redis;
+  deps: BotDeps;
   /** Skip getMe (tests, benchmarks). */
   botInfo?: UserFromGetMe;
   client?: BotConfig<AppContext>["client"];
+  /** What to do when the storage is unreachable (default: wait and retry; webhook: fail fast with 503). */
+  onUnavailable?: RetryPolicy;
 }
 
-/** Sessions and conversations are keyed per chat and user, and updates with the same key run one at a time. */
-export const sessionKey = (ctx: { chat?: { id: number }; from?: { id: number } }): string | undefined =>
-  ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : ctx.from ? `u:${ctx.from.id}` : undefined;
+export { chatKey as sessionKey };
 
 export function createBot(opts: CreateBotOptions): Bot<AppContext> {
-  const { deps } = opts;
-  const token = deps.config.BOT_TOKEN ?? "sandbox:token";
+  const { app, config, logger } = opts.deps;
+  const token = config.BOT_TOKEN ?? "sandbox:token";
   const bot = new Bot<AppContext>(token, {
     botInfo: opts.botInfo,
-    client: { apiRoot: deps.config.BOT_API_ROOT, ...opts.client },
+    client: { apiRoot: config.BOT_API_ROOT, ...opts.client },
   });
-
-  const sessionStorage: StorageAdapter<SessionData> = opts.redis
-    ? new RedisStorage<SessionData>(opts.redis, `${deps.config.REDIS_PREFIX}s:`)
-    : new MemoryStorage<SessionData>();
-  const convStorage = opts.redis
-    ? new RedisStorage<never>(opts.redis, `${deps.config.REDIS_PREFIX}c:`)
-    : new MemoryStorage<never>();
-
-  // Per-update context: dependencies, a logger that carries the update id (never personal data).
-  bot.use(async (ctx, next) => {
-    ctx.deps = deps;
-    ctx.log = deps.logger.child({ update_id: ctx.update.update_id });
-    ctx.lang = "ru";
-    ctx.t = translator("ru");
-    await next();
-  });
-  bot.use(sequentialize((ctx) => sessionKey(ctx)));
-  bot.use(session({ initial: initialSession, storage: sessionStorage, getSessionKey: sessionKey }));
-
-  // Who is this, which language.
-  bot.use(async (ctx, next) => {
-    if (ctx.from && !ctx.from.is_bot) {
-      const telegramId = BigInt(ctx.from.id);
-      // One indexed read with the roles on the hot path; the (transactional) upsert only on first contact.
-      const found = await loadUserWithRoles(deps.prisma, telegramId);
-      const user =
-        found?.user ??
-        (await deps.prisma.user.upsert({
-          where: { telegramId },
-          update: {},
-          create: { telegramId, username: ctx.from.username ?? null },
-          select: { id: true, telegramId: true, language: true, fullName: true },
-        }));
-      ctx.user = user;
-      ctx.roles = found?.roles ?? { org: [], staff: [] };
-      const lang: Lang | undefined = isLang(ctx.session.lang)
-        ? ctx.session.lang
-        : isLang(user.language)
-          ? user.language
-          : undefined;
-      if (lang) {
-        ctx.lang = lang;
-        ctx.t = translator(lang);
-        if (ctx.session.lang !== lang) ctx.session.lang = lang;
-      }
-    }
-    await next();
-  });
-
-  bot.use(
-    conversations<AppContext, AppContext>({
-      storage: { type: "key", version: 1, getStorageKey: sessionKey, adapter: convStorage as never },
-    }),
+  // Replies survive 429 and 5xx: retried after Telegram's retry_after (within a callback answer's validity)
+  // or a short backoff. The outbox worker has an Api of its own, with its own pacing.
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 10, rethrowInternalServerErrors: false }),
   );
+  assertDistinctVerbs(
+    features.map((f) => ({ owner: f.name, verbs: f.verbs?.verbs ?? [], prefixes: f.verbs?.prefixes })),
+  );
+  const states = new ChatStates((key, userId, state) => app.people.saveChatState(key, userId, state));
+  const health = new Health();
+  const policy: RetryPolicy = opts.onUnavailable ?? { mode: "wait" };
+
+  // Per-update context: the application, a logger that carries the update id (never personal data), the
+  // language of the person's Telegram app until they chose one.
+  bot.use(async (ctx, next) => {
+    ctx.app = app;
+    ctx.config = config;
+    ctx.log = logger.child({ update_id: ctx.update.update_id });
+    ctx.lang = langOfTelegram(ctx.from?.language_code);
+    ctx.t = translator(ctx.lang);
+    ctx.memberships = { org: [], staff: [] };
+    ctx.refreshCommands = () => setChatCommands(ctx);
+    ctx.download = opts.deps.download ?? ((url: string) => fetch(url));
+    await next();
+  });
+  bot.use(answerOnce());
+  bot.use(watchdog(health));
 
   const guarded = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
-    const kind = classifyApiError(err.error);
+    // The storage went away: the person has been told; the webhook answers 503 so Telegram retries.
+    if (err.error instanceof Unavailable) throw err.error;
+    const kind = classifyError(err.error);
     if (kind === "blocked") {
       // The user blocked the bot or deleted the account: nothing can reach them; the outbox skips them too.
       ctx.log.info({ err: describeError(err.error) }, "user unreachable");
@@ -100,72 +98,146 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
       ctx.log.debug({ err: describeError(err.error) }, "ignored API error");
       return;
     }
-    ctx.log.error({ err: describeError(err.error) }, "update failed");
+    ctx.log.error({ err: describeError(err.error), kind }, "update failed");
+    if (kind === "unavailable") return tellUnavailable(ctx);
+    const text = ctx.t("common:errors.internal");
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t("common:errors.internal") });
-      else if (ctx.chat) await ctx.reply(ctx.t("common:errors.internal"));
+      if (ctx.callbackQuery && !isAnswered(ctx)) await ctx.answerCallbackQuery({ text, show_alert: true });
+      else if (ctx.chat) await ctx.reply(text);
     } catch {
       // the error message itself could not be sent; nothing more to do
     }
   });
 
+  guarded.use(sequentialize((ctx) => chatKey(ctx)));
+
+  // Who is this, which language, what did they leave open: one read.
+  guarded.use(async (ctx, next) => {
+    const key = chatKey(ctx);
+    if (!ctx.from || ctx.from.is_bot || !key) {
+      ctx.session = readSession(null);
+      return next();
+    }
+    const from = ctx.from;
+    const person = await withStorageRetry(ctx, health, policy, isInfrastructureError, () =>
+      app.people.context(from.id, key, from.username ?? null),
+    );
+    ctx.user = person.user;
+    ctx.memberships = person.memberships;
+    ctx.session = readSession(person.session);
+    const lang = isLang(ctx.session.lang)
+      ? ctx.session.lang
+      : isLang(person.user.language)
+        ? person.user.language
+        : undefined;
+    if (lang) {
+      ctx.lang = lang;
+      ctx.t = translator(lang);
+      ctx.session.lang = lang;
+      rememberLang(from.id, lang);
+    }
+    const before = JSON.stringify(ctx.session);
+    states.begin(key, person.user.id, person.prompt);
+    try {
+      await next();
+      const after = JSON.stringify(ctx.session);
+      if (after !== before) await app.people.saveChatState(key, person.user.id, { session: ctx.session });
+    } finally {
+      states.end(key);
+    }
+  });
+
+  guarded.use(
+    conversations<AppContext, AppContext>({
+      storage: {
+        type: "key",
+        version: 2,
+        getStorageKey: (ctx) => chatKey(ctx),
+        adapter: states.promptStorage() as never,
+      },
+    }),
+  );
+
   // /cancel leaves any step, before any conversation or awaited answer can claim the update.
   guarded.command("cancel", async (ctx) => {
-    ctx.session.awaiting = undefined;
+    for (const f of features) f.onCancel?.(ctx);
     await ctx.conversation.exitAll();
     await ctx.reply(ctx.t("common:cancelled"), { parse_mode: "HTML" });
     await showMainMenu(ctx);
   });
-  // Conversations (after /cancel, before the features): the short free-text prompts (conversations/prompts.ts).
-  guarded.use(promptConversations());
+  guarded.use(promptConversation(features.flatMap((f) => f.prompts ?? [])));
   for (const f of features) guarded.use(f.composer);
 
   bot.catch((err) => {
-    deps.logger.error({ err: describeError(err.error), update_id: err.ctx.update.update_id }, "unhandled");
+    logger.error({ err: describeError(err.error), update_id: err.ctx.update.update_id }, "unhandled");
   });
   return bot;
 }
 
-/**
- * How to treat a failed Bot API call: "blocked" (403: the user blocked the bot, was deactivated, or the chat is gone),
- * "harmless" (editing a message to the same text, answering a callback query that is too old), or "other".
- */
-export function classifyApiError(e: unknown): "blocked" | "harmless" | "other" {
-  if (!(e instanceof GrammyError)) return "other";
-  if (e.error_code === 403) return "blocked";
-  if (e.error_code === 400 && /chat not found|user is deactivated|bot was blocked/i.test(e.description))
-    return "blocked";
-  if (
-    e.error_code === 400 &&
-    /message is not modified|query is too old|query ID is invalid/i.test(e.description)
-  ) {
-    return "harmless";
+/** The commands the person can use, in their language, as the menu of their chat with the bot. */
+async function setChatCommands(ctx: AppContext): Promise<void> {
+  if (ctx.chat?.type !== "private") return;
+  const m = ctx.memberships;
+  const commands = features
+    .flatMap((f) => f.commands ?? [])
+    .filter((c) => !c.for || c.for(m))
+    .map((c) => ({ command: c.command, description: ctx.t(`common:commands.${c.command}`) }));
+  await ctx.api
+    .setMyCommands(commands, { scope: { type: "chat", chat_id: ctx.chat.id } })
+    .catch((e: unknown) => ctx.log.warn({ err: describeError(e) }, "setMyCommands failed"));
+}
+
+/** The default menus (before a person chose a language): in both languages, the commands everybody has. */
+export async function setDefaultCommands(api: Api): Promise<void> {
+  const common = features.flatMap((f) => f.commands ?? []).filter((c) => !c.for);
+  for (const lang of ["ru", "kk"] as const) {
+    const t = translator(lang);
+    const list = common.map((c) => ({ command: c.command, description: t(`common:commands.${c.command}`) }));
+    await api.setMyCommands(list, lang === "ru" ? {} : { language_code: lang });
+    if (lang === "ru") await api.setMyCommands(list, { language_code: "ru" });
+    await api.setMyDescription(t("common:bot.description"), lang === "ru" ? {} : { language_code: lang });
+    await api.setMyShortDescription(
+      t("common:bot.short_description"),
+      lang === "ru" ? {} : { language_code: lang },
+    );
   }
-  return "other";
 }
 
-/** The command list per language; the default scope is Russian. */
-export function commandList(lang: Lang): BotCommand[] {
-  const t = translator(lang);
-  return [
-    "menu",
-    "licences",
-    "applications",
-    "new",
-    "sign",
-    "queue",
-    "services",
-    "survey_stats",
-    "language",
-    "help",
-    "cancel",
-  ].map((command) => ({ command, description: t(`common:commands.${command}`) }));
+/**
+ * How to treat a failure: "blocked" (403: the user blocked the bot, was deactivated, or the chat is gone),
+ * "harmless" (an unchanged edit, a callback answer too late), "unavailable" (PostgreSQL or Redis cannot be
+ * reached: the person is told to try again in a minute), or "other".
+ */
+export function classifyError(e: unknown): "blocked" | "harmless" | "unavailable" | "other" {
+  if (e instanceof GrammyError) {
+    if (e.error_code === 403) return "blocked";
+    if (e.error_code === 400 && /chat not found|user is deactivated|bot was blocked/i.test(e.description))
+      return "blocked";
+    if (
+      e.error_code === 400 &&
+      /message is not modified|query is too old|query ID is invalid/i.test(e.description)
+    )
+      return "harmless";
+    return "other";
+  }
+  if (e instanceof HttpError) return "other";
+  return isInfrastructureError(e) ? "unavailable" : "other";
 }
 
-/** Register the commands in both languages (language_code "kk" and "ru") and the default list. */
-export async function setCommands(api: Api): Promise<void> {
-  await api.setMyCommands(commandList("ru"));
-  for (const lang of LANGUAGES) await api.setMyCommands(commandList(lang), { language_code: lang });
+const INFRA =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|Connection terminated|Can.t reach database|P1001|P1002|P1008|P1017|P2024|MaxRetriesPerRequest|Connection is closed|the database system is|terminating connection|connection timeout|Timed out fetching a new connection/i;
+
+/** Is this the database or Redis being unreachable (as opposed to a bug)? */
+export function isInfrastructureError(e: unknown): boolean {
+  const seen = new Set<unknown>();
+  let cur: unknown = e;
+  while (cur && typeof cur === "object" && !seen.has(cur)) {
+    seen.add(cur);
+    const o = cur as { code?: unknown; message?: unknown; name?: unknown };
+    if (INFRA.test(`${String(o.code ?? "")} ${String(o.name ?? "")} ${String(o.message ?? "")}`)) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Error summary for logs: type, code and message only (no update payloads, no personal data). */
@@ -178,29 +250,4 @@ export function describeError(e: unknown): Record<string, unknown> {
   return { type: typeof e };
 }
 
-/** The user behind a Telegram id and their organisation and branch roles, in one query (null: first contact). */
-export async function loadUserWithRoles(
-  prisma: AppDeps["prisma"],
-  telegramId: bigint,
-): Promise<{ user: NonNullable<AppContext["user"]>; roles: UserRoles } | null> {
-  const rows = await prisma.$queryRaw<
-    {
-      id: string;
-      telegramId: bigint;
-      language: string | null;
-      fullName: string | null;
-      org: UserRoles["org"];
-      staff: UserRoles["staff"];
-    }[]
-  >`
-    SELECT u.id, u."telegramId", u.language, u."fullName",
-      COALESCE((SELECT json_agg(json_build_object('orgId', m."orgId", 'role', m.role) ORDER BY m."createdAt")
-                  FROM "OrgMembership" m WHERE m."userId" = u.id), '[]'::json) AS org,
-      COALESCE((SELECT json_agg(json_build_object('branchId', s."branchId", 'role', s.role) ORDER BY s."createdAt")
-                  FROM "StaffMembership" s WHERE s."userId" = u.id), '[]'::json) AS staff
-    FROM "User" u WHERE u."telegramId" = ${telegramId}`;
-  const r = rows[0];
-  if (!r) return null;
-  const { org, staff, ...user } = r;
-  return { user: { ...user, telegramId: BigInt(user.telegramId) }, roles: { org, staff } };
-}
+export type { Api };

@@ -13,17 +13,17 @@ import { config as loadDotenv } from "dotenv";
 import { GrammyError, HttpError } from "grammy";
 import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
-import { DEMO_INVITES, DEMO_PEOPLE } from "../prisma/seed.ts";
+import { DEMO_INVITES, DEMO_PEOPLE } from "../prisma/data/demo.ts";
 import { Sandbox, type SandboxInvite, type SandboxPerson } from "../sandbox/server.ts";
 import { type AppConfig, ConfigError, loadConfig } from "./config.ts";
-import { createBot, setCommands } from "./createBot.ts";
-import { translator } from "./i18n.ts";
-import type { AppDeps } from "./deps.ts";
+import { createBot, setDefaultCommands } from "./createBot.ts";
+import { translator } from "./kit/i18n.ts";
 import { startReminders } from "./outbox/reminders.ts";
+import { composeApp } from "./runtime/compose.ts";
 import { startOutboxWorker } from "./outbox/worker.ts";
 import { count429s, enableDefaultMetrics } from "./runtime/metrics.ts";
 import { exposeOutboxDepth, outboxApi, outboxWorkerDeps, reminderDeps } from "./runtime/outbox.ts";
-import { PostgresDeduper, RedisDeduper, type UpdateDeduper } from "./runtime/dedupe.ts";
+import { FallbackDeduper, PostgresDeduper, RedisDeduper, type UpdateDeduper } from "./runtime/dedupe.ts";
 import { handleHealth, type ReadinessCheck, withTimeout } from "./runtime/http.ts";
 import { ensureNoWebhook, startHealthServer, startPolling } from "./runtime/polling.ts";
 import { Lifecycle } from "./runtime/shutdown.ts";
@@ -155,13 +155,10 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
     redis = r;
     life.add("redis", () => r.quit().catch(() => r.disconnect()));
   }
+  const app = composeApp({ prisma: db.prisma, config, logger });
   ready = async () => {
     const checks: Record<string, boolean> = {
-      database: await withTimeout(
-        db.prisma.$queryRaw`SELECT 1`.then(() => true),
-        2_000,
-        false,
-      ),
+      database: await withTimeout(app.ping(), 2_000, false),
     };
     if (redis)
       checks.redis = await withTimeout(
@@ -171,11 +168,15 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
       );
     return checks;
   };
-  logger.info({ database: db.kind, sessions: redis ? "redis" : "memory" }, "storage ready");
+  logger.info({ database: db.kind, redis: redis ? "shared" : "none" }, "storage ready");
 
-  // 3. The bot.
-  const deps: AppDeps = { prisma: db.prisma, config, logger, now: () => new Date(), services: {} };
-  const bot = createBot({ deps, redis });
+  // 3. The bot (sessions and open prompts in PostgreSQL: shared by every instance, kept over restarts).
+  const bot = createBot({
+    deps: { app, config, logger },
+    // Webhook: an update that meets an unreachable storage is answered 503 and delivered again by Telegram;
+    // polling and the sandbox wait and retry it in place, in order per chat.
+    onUnavailable: config.mode === "webhook" ? { mode: "throw" } : { mode: "wait", maxMs: 60_000 },
+  });
   bot.api.config.use(count429s("bot"));
   // grammY retries getMe while the Bot API is unreachable: say so instead of waiting silently
   const waiting = setInterval(
@@ -188,7 +189,7 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
     clearInterval(waiting);
   }
   logger.info({ bot: bot.botInfo.username }, "bot identity");
-  await setCommands(bot.api).catch((e: unknown) =>
+  await setDefaultCommands(bot.api).catch((e: unknown) =>
     logger.warn({ err: e instanceof Error ? e.message : String(e) }, "setMyCommands failed"),
   );
 
@@ -197,7 +198,7 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
   exposeOutboxDepth(db.prisma);
   const outbox = startOutboxWorker(
     outboxWorkerDeps(
-      { prisma: db.prisma, config, logger: logger.child({ component: "outbox" }) },
+      { prisma: db.prisma, app, config, logger: logger.child({ component: "outbox" }) },
       // With Redis, every process shares the global pacer (Telegram's limit is per bot, not per process) and
       // each chat's spacing.
       redis ? { client: redis, prefix: config.REDIS_PREFIX } : undefined,
@@ -217,12 +218,18 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
   if (config.mode === "webhook") {
     const url = config.WEBHOOK_URL!;
     const secret = config.WEBHOOK_SECRET!;
+    const pgDeduper = new PostgresDeduper(db.prisma);
     const deduper: UpdateDeduper = redis
-      ? new RedisDeduper(redis, config.REDIS_PREFIX)
-      : new PostgresDeduper(db.prisma);
-    if (deduper.kind === "postgres") {
+      ? new FallbackDeduper(new RedisDeduper(redis, config.REDIS_PREFIX), pgDeduper, (e) =>
+          logger.warn(
+            { err: e instanceof Error ? e.message : String(e) },
+            "Redis unavailable: claiming updates in PostgreSQL",
+          ),
+        )
+      : pgDeduper;
+    {
       const prune = setInterval(() => {
-        deduper
+        pgDeduper
           .prune()
           .catch((e: unknown) => logger.warn({ err: String(e) }, "pruning processed updates failed"));
       }, 60 * 60_000);

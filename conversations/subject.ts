@@ -1,28 +1,31 @@
-// Section A «Субъект здравоохранения»: A1–A3 read-only, A4 ownership form, A5 status,
-// A6/A7 care subtypes (only those the licence appendices allow), A9 pharmacy.
+// Section A «Субъект здравоохранения»: A1–A3 read-only, A4 ownership form, A5 status, A6/A7 care subtypes (only
+// those the licence appendices allow), A9 pharmacy. Choosing subtypes also decides D1 (app/drafts: the licences
+// whose codes match a selected subtype are the application's).
 import { InlineKeyboard } from "grammy";
-import { escapeHtml } from "../bot/i18n.ts";
-import type { BaseInput } from "../prisma/store/applications.ts";
+import { escapeHtml } from "../bot/kit/html.ts";
+import type { BaseInput } from "../domain/drafts.ts";
 import {
   alert,
+  availableFor,
   basesInput,
-  chosenSubtypes,
   commit,
-  type MultiItem,
+  draftOf,
   multiSelect,
   named,
   ownershipLocked,
-  subtypeName,
+  pharmacyApplies,
   t,
   type View,
-  type W,
+  type Wizard,
+  type WizardDraft,
   wcb,
 } from "./wizard/core.ts";
-import { type ActionDef, nextInA, type StepDef } from "./wizard/flow.ts";
+import { type ActionDef, nextInA, type Outcome, type StepDef } from "./wizard/flow.ts";
+import type { Step } from "./wizard/progress.ts";
 
 /** A1–A3, always read-only. */
-export function subjectHeader(w: W): string {
-  const o = w.app.org;
+export function subjectHeader(w: Wizard): string {
+  const o = draftOf(w).org;
   return t(w, "a.header", {
     nameKk: escapeHtml(o.nameKk),
     nameRu: escapeHtml(o.nameRu),
@@ -30,100 +33,87 @@ export function subjectHeader(w: W): string {
   });
 }
 
-/** Subtypes the licence appendices allow for a status (SPEC A6/A7). */
-export function availableFor(w: W, role: "s" | "c"): MultiItem[] {
-  const allowed = new Set<string>();
-  for (const al of w.app.licences)
-    for (const ap of al.licence.appendices) for (const c of ap.careSubtypes) allowed.add(c);
-  return w.subtypes
-    .filter((s) => allowed.has(s.code) && (role === "s" ? s.asSupplier : s.asCoExecutor))
-    .map((s) => ({ code: s.code, name: subtypeName(w, s.code) }));
-}
-
-async function ownershipForms(w: W) {
-  return w.ctx.deps.prisma.ownershipForm.findMany({ orderBy: [{ sort: "asc" }, { code: "asc" }] });
-}
-
 const ROLE_KEYS = ["role.supplier", "role.coexec", "role.both"] as const;
 
-export const steps: Partial<Record<import("./wizard/progress.ts").Step, StepDef>> = {
-  A_OWN: {
-    async render(w) {
-      const forms = await ownershipForms(w);
-      const kb = new InlineKeyboard();
-      forms.forEach((f, i) => {
-        const mark = w.app.ownershipFormCode === f.code ? "✅ " : "";
-        kb.text(mark + named(w.ctx.lang, f), wcb(w, "own", i)).row();
-      });
-      return { text: `${subjectHeader(w)}\n\n${t(w, "a.ownership")}`, kb: kb.inline_keyboard };
-    },
-  },
-  A_ROLE: {
-    async render(w) {
-      const kb = new InlineKeyboard();
-      const current =
-        w.app.asSupplier && w.app.asCoExecutor ? 2 : w.app.asCoExecutor ? 1 : w.app.asSupplier ? 0 : -1;
-      ROLE_KEYS.forEach((k, i) => {
-        kb.text((current === i ? "✅ " : "") + t(w, k), wcb(w, "role", i)).row();
-      });
-      let own = "";
-      if (ownershipLocked(w)) {
-        const f = w.app.ownershipFormCode
-          ? await w.ctx.deps.prisma.ownershipForm.findUnique({ where: { code: w.app.ownershipFormCode } })
-          : null;
-        own = `\n${t(w, "a.ownership_locked", { value: f ? escapeHtml(named(w.ctx.lang, f)) : "—" })}`;
-      }
-      return { text: `${subjectHeader(w)}${own}\n\n${t(w, "a.role")}`, kb: kb.inline_keyboard };
-    },
-  },
-  A_SUP: { render: (w, page = 0) => subtypesView(w, "s", page) },
-  A_CO: { render: (w, page = 0) => subtypesView(w, "c", page) },
-  A_PHARM: {
-    render(w) {
-      const kb = new InlineKeyboard()
-        .text((w.app.hasPharmacy === true ? "✅ " : "") + t(w, "yes"), wcb(w, "ph", 1))
-        .text((w.app.hasPharmacy === false ? "✅ " : "") + t(w, "no"), wcb(w, "ph", 0));
-      return { text: t(w, "a.pharmacy"), kb: kb.inline_keyboard };
-    },
-  },
-};
-
-function subtypesView(w: W, role: "s" | "c", page: number): View {
-  const items = availableFor(w, role);
-  const selected = new Set(role === "s" ? w.app.supplierSubtypes : w.app.coExecutorSubtypes);
+function subtypesView(w: Wizard, role: "s" | "c", page: number): View {
+  const d = draftOf(w);
+  const items = availableFor(w, role === "s" ? "SUPPLIER" : "CO_EXECUTOR");
+  const selected = new Set(role === "s" ? d.supplierSubtypes : d.coExecutorSubtypes);
   const header = t(w, role === "s" ? "a.subtypes_supplier" : "a.subtypes_coexec");
   const view = multiSelect(w, { scope: role, header, items, selected, page });
   if (!items.length) view.text += `\n\n${t(w, "a.no_subtypes")}`;
   return view;
 }
 
+export const steps: Partial<Record<Step, StepDef>> = {
+  A_OWN: {
+    render(w) {
+      const kb = new InlineKeyboard();
+      w.c.ownershipForms.forEach((f, i) => {
+        kb.text((draftOf(w).ownershipFormCode === f.code ? "✅ " : "") + named(w, f), wcb(w, "own", i)).row();
+      });
+      return { text: `${subjectHeader(w)}\n\n${t(w, "a.ownership")}`, kb: kb.inline_keyboard };
+    },
+  },
+  A_ROLE: {
+    render(w) {
+      const d = draftOf(w);
+      const kb = new InlineKeyboard();
+      const current = d.asSupplier && d.asCoExecutor ? 2 : d.asCoExecutor ? 1 : d.asSupplier ? 0 : -1;
+      ROLE_KEYS.forEach((k, i) => {
+        kb.text((current === i ? "✅ " : "") + t(w, k), wcb(w, "role", i)).row();
+      });
+      const own = ownershipLocked(w)
+        ? `\n${t(w, "a.ownership_locked", { value: escapeHtml(w.names.ownershipForm(d.ownershipFormCode) ?? "—") })}`
+        : "";
+      return { text: `${subjectHeader(w)}${own}\n\n${t(w, "a.role")}`, kb: kb.inline_keyboard };
+    },
+  },
+  A_SUP: { render: (w, o) => subtypesView(w, "s", o.page) },
+  A_CO: { render: (w, o) => subtypesView(w, "c", o.page) },
+  A_PHARM: {
+    render(w) {
+      const d = draftOf(w);
+      const kb = new InlineKeyboard()
+        .text((d.hasPharmacy === true ? "✅ " : "") + t(w, "yes"), wcb(w, "ph", 1))
+        .text((d.hasPharmacy === false ? "✅ " : "") + t(w, "no"), wcb(w, "ph", 0));
+      return { text: t(w, "a.pharmacy"), kb: kb.inline_keyboard };
+    },
+  },
+};
+
 /** Subtypes no longer chosen in Section A leave the bases too (only when something changes). */
-function keepBaseSubtypes(w: W, keep: ReadonlySet<string>): { bases?: BaseInput[] } {
-  if (w.app.bases.every((b) => b.subtypes.every((c) => keep.has(c)))) return {};
+function keepBaseSubtypes(w: Wizard, keep: ReadonlySet<string>): { bases?: BaseInput[] } {
+  if (draftOf(w).bases.every((b) => b.subtypes.every((c) => keep.has(c)))) return {};
   return {
     bases: basesInput(w).map((b) => ({ ...b, subtypes: (b.subtypes ?? []).filter((c) => keep.has(c)) })),
   };
 }
 
-/** Toggle / page / done for A6 and A7 (scopes "s" and "c"). */
-export async function toggleRoleSubtype(w: W, role: "s" | "c", idx: number) {
-  const items = availableFor(w, role);
-  const item = items[idx];
+/** Toggle a subtype of A6 / A7 (scopes "s" and "c"). */
+export async function toggleRoleSubtype(w: Wizard, role: "s" | "c", idx: number): Promise<boolean> {
+  const d = draftOf(w);
+  const item = availableFor(w, role === "s" ? "SUPPLIER" : "CO_EXECUTOR")[idx];
   if (!item) return false;
-  const list = role === "s" ? w.app.supplierSubtypes : w.app.coExecutorSubtypes;
+  const list = role === "s" ? d.supplierSubtypes : d.coExecutorSubtypes;
   const next = list.includes(item.code) ? list.filter((c) => c !== item.code) : [...list, item.code];
-  const data = role === "s" ? { supplierSubtypes: next } : { coExecutorSubtypes: next };
-  // a subtype no longer chosen in Section A leaves the bases too; A9 goes with the last PHC subtype
   const stillChosen = new Set([
-    ...(role === "s" ? next : w.app.asSupplier ? w.app.supplierSubtypes : []),
-    ...(role === "c" ? next : w.app.asCoExecutor ? w.app.coExecutorSubtypes : []),
+    ...(role === "s" ? next : d.asSupplier ? d.supplierSubtypes : []),
+    ...(role === "c" ? next : d.asCoExecutor ? d.coExecutorSubtypes : []),
   ]);
-  const phc = new Set(w.subtypes.filter((s) => s.isPhc).map((s) => s.code));
+  // A9 goes with the last PHC subtype
+  const after: Pick<WizardDraft, "asSupplier" | "supplierSubtypes"> = {
+    asSupplier: d.asSupplier,
+    supplierSubtypes: role === "s" ? next : d.supplierSubtypes,
+  };
   const pharmacyReset =
-    role === "s" && !next.some((c) => phc.has(c)) && w.app.hasPharmacy !== null ? { hasPharmacy: null } : {};
+    role === "s" && !pharmacyApplies(w, after) && d.hasPharmacy !== null ? { hasPharmacy: null } : {};
   return commit(w, {
-    field: role === "s" ? "supplierSubtypes" : "coExecutorSubtypes",
-    patch: { ...data, ...pharmacyReset, ...keepBaseSubtypes(w, stillChosen) },
+    patch: {
+      ...(role === "s" ? { supplierSubtypes: next } : { coExecutorSubtypes: next }),
+      ...pharmacyReset,
+      ...keepBaseSubtypes(w, stillChosen),
+    },
   });
 }
 
@@ -135,15 +125,11 @@ export const actions: Record<string, ActionDef> = {
         await alert(w.ctx, t(w, "a.ownership_locked_alert"));
         return "done";
       }
-      const forms = await ownershipForms(w);
-      const f = forms[Number(i)];
+      const f = w.c.ownershipForms[Number(i)];
       if (!f) return "render";
-      const ok = await commit(w, {
-        field: "ownershipFormCode",
-        patch: { ownershipFormCode: f.code },
-        progress: { step: "A_ROLE" },
-      });
-      return ok ? "render" : "done";
+      return (await commit(w, { patch: { ownershipFormCode: f.code }, progress: { step: "A_ROLE" } }))
+        ? "render"
+        : "done";
     },
   },
   role: {
@@ -151,14 +137,14 @@ export const actions: Record<string, ActionDef> = {
     async run(w, [i]) {
       const n = Number(i);
       if (![0, 1, 2].includes(n)) return "render";
+      const d = draftOf(w);
       const asSupplier = n === 0 || n === 2;
       const asCoExecutor = n === 1 || n === 2;
       const keep = new Set([
-        ...(asSupplier ? w.app.supplierSubtypes : []),
-        ...(asCoExecutor ? w.app.coExecutorSubtypes : []),
+        ...(asSupplier ? d.supplierSubtypes : []),
+        ...(asCoExecutor ? d.coExecutorSubtypes : []),
       ]);
       const ok = await commit(w, {
-        field: "subjectStatus",
         patch: {
           asSupplier,
           asCoExecutor,
@@ -174,26 +160,19 @@ export const actions: Record<string, ActionDef> = {
   ph: {
     steps: ["A_PHARM"],
     async run(w, [v]) {
-      const ok = await commit(w, {
-        field: "hasPharmacy",
-        patch: { hasPharmacy: v === "1" },
-        progress: { step: nextInA(w, "A_PHARM") },
-      });
-      return ok ? "render" : "done";
+      return (await commit(w, { patch: { hasPharmacy: v === "1" }, progress: nextInA(w, "A_PHARM") }))
+        ? "render"
+        : "done";
     },
   },
 };
 
 /** «Готово» on A6/A7: at least one subtype for a chosen status, then the next step of Section A. */
-export async function roleSubtypesDone(w: W, role: "s" | "c") {
-  const list = role === "s" ? w.app.supplierSubtypes : w.app.coExecutorSubtypes;
-  if (!list.length) {
+export async function roleSubtypesDone(w: Wizard, role: "s" | "c"): Promise<Outcome> {
+  const d = draftOf(w);
+  if (!(role === "s" ? d.supplierSubtypes : d.coExecutorSubtypes).length) {
     await alert(w.ctx, t(w, "a.choose_one"));
-    return "done" as const;
+    return "done";
   }
-  const step = nextInA(w, role === "s" ? "A_SUP" : "A_CO");
-  const ok = await commit(w, { field: "progress", progress: { step } });
-  return ok ? ("render" as const) : ("done" as const);
+  return (await commit(w, { progress: nextInA(w, role === "s" ? "A_SUP" : "A_CO") })) ? "render" : "done";
 }
-
-export { chosenSubtypes };

@@ -53,3 +53,14 @@ function roundForDisplay(v: number): number {
   const one = Math.round(v * 10) / 10;
   return one < 10 ? one : Math.round(v);
 }
+
+/** «dd.mm» in Astana time (charts, short deadline lines). */
+export function formatDayMonth(d: Date): string {
+  const a = astanaParts(d);
+  return `${p2(a.day)}.${p2(a.month)}`;
+}
+
+/** Escape a value for Telegram HTML (the one implementation; bot/kit/html.ts re-exports it). */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

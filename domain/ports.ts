@@ -1,37 +1,25 @@
-// Ports: what the domain needs from the outside world. Implemented by adapters (prisma/store, licensing
-// registry client, signer); the domain only defines the shapes.
-import type { AppSnapshot, Decision, TransitionInput } from "./contracts.ts";
-import type { LicenceAppendixData } from "./licences.ts";
-import type { Actor, Result, StaffRole, Status } from "./types.ts";
+// The ONE set of ports: what the application layer (app/) needs from the outside world. Implementations live
+// in prisma/store (the store) and adapters/ (signer, licensing registry, files, clock); the composition root
+// (bot/main.ts, the test harness, the benchmarks) wires them with these types.
+import type { AppSnapshot, Decision, SignedDocumentKind, TransitionInput } from "./contracts.ts";
+import type { DraftPatch } from "./drafts.ts";
+import type { LicenceData } from "./licences.ts";
+import type { Actor, DecisionKind, StaffRole, Status } from "./types.ts";
 
-// ───────────── licensing registry (elicense.kz stand-in, SPEC §2, DECISIONS 20) ─────────────
+export type { SignedDocumentKind } from "./contracts.ts";
 
-export type RegistryAppendix = LicenceAppendixData;
+// ───────────── clock ─────────────
 
-export interface RegistryLicence {
-  number: string;
-  holderBin: string;
-  issueDate: Date;
-  licensor: string;
-  activityCode: string;
-  category: string;
-  type: string;
-  status: string;
-  appendices: RegistryAppendix[];
+export interface Clock {
+  now(): Date;
 }
 
-export interface LicensingRegistry {
-  /**
-   * All licences of a holder IIN/BIN, unfiltered (the display filter is `isDisplayable`). Rejects (throws)
-   * on a registry failure: the licence request becomes «Ошибка обработки».
-   */
-  fetchLicences(bin: string): Promise<RegistryLicence[]>;
-}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock that always returns the same moment (tests, replays). */
+export const fixedClock = (at: Date): Clock => ({ now: () => new Date(at.getTime()) });
 
 // ───────────── signer (DECISIONS 14) ─────────────
-
-/** Documents that are signed: the Consent (T6), the application (T8), the exclusion notice (X7). */
-export type SignedDocumentKind = "CONSENT" | "APPLICATION" | "EXCLUSION_NOTICE";
 
 /**
  * The default method: the verified user confirms the exact document (shown with its SHA-256) by an explicit
@@ -41,58 +29,170 @@ export type SignedDocumentKind = "CONSENT" | "APPLICATION" | "EXCLUSION_NOTICE";
 export const CONFIRMATION_SIGNATURE_METHOD = "telegram-confirmation";
 
 export interface SignRequest {
-  documentSha256: string;
-  signerUserId: string;
-  kind: SignedDocumentKind;
-}
-
-export interface SignatureRecord {
-  /** CONFIRMATION_SIGNATURE_METHOD or the provider's name. */
-  method: string;
-  /** The hash that was signed (equals the request's documentSha256). */
+  document: SignedDocumentKind;
+  /** SHA-256 (hex) of the exact bytes the signer was shown. */
   sha256: string;
-  signedAt: Date;
+  signer: { userId: string; fullName: string | null };
+  /** The user pressed the explicit confirmation button for this hash. */
+  confirmed: boolean;
 }
 
-export interface Signer {
-  sign(request: SignRequest): Promise<SignatureRecord>;
-}
+export type SignErrorCode = "sign_not_confirmed" | "sign_not_verified" | "sign_bad_hash" | "sign_failed";
 
-// ───────────── clock ─────────────
-
-export interface Clock {
-  now(): Date;
-}
-
-/** A clock that always returns the same moment (tests, replays). */
-export const fixedClock = (at: Date): Clock => ({ now: () => new Date(at.getTime()) });
-
-// ───────────── application repository (the store) ─────────────
-
-/** What `apply` did: the new optimistic-lock version, and the new version's id for T20. */
-export interface ApplyOutcome {
-  version: number;
-  /** T20 (newVersion): the id of the created version in «Проект». */
-  newApplicationId?: string;
-}
+export type SignResult =
+  | { ok: true; signature: { method: string; sha256: string; signedAt: Date } }
+  | { ok: false; code: SignErrorCode };
 
 /**
- * The store. `apply` executes a Decision in one transaction (new state + audit row + outbox rows) with
- * `UPDATE … WHERE id = $1 AND version = $2`. Error codes: "not_found", "version_conflict" (params: who
- * decided and when, DECISIONS 16).
+ * Signs a document's hash for a person. Who may sign what is the transition table's business (roles and
+ * guards of T6, T8, X7); the signer checks the person's identity and produces the record.
  */
-export interface ApplicationRepository {
-  load(id: string): Promise<AppSnapshot | null>;
-  apply(
-    id: string,
-    expectedVersion: number,
-    decision: Decision,
-    actor: Actor,
-    input: TransitionInput,
-  ): Promise<Result<ApplyOutcome>>;
+export interface Signer {
+  /** Method name stored with the signature. */
+  readonly method: string;
+  /** Is this a qualified EDS? (The default is not.) */
+  readonly qualified: boolean;
+  sign(req: SignRequest): Promise<SignResult>;
 }
 
-export const REPOSITORY_ERROR_CODES = ["not_found", "version_conflict"] as const;
+// ───────────── licensing registry (elicense.kz, SPEC §2, DECISIONS 20) ─────────────
+
+export interface LicensingRegistry {
+  /**
+   * All licences the registry holds for a holder IIN/BIN, unfiltered (the display filter is `isDisplayable`).
+   * Rejects (throws) on a registry failure: the licence request becomes «Ошибка обработки».
+   */
+  fetchLicences(bin: string): Promise<LicenceData[]>;
+}
+
+// ───────────── files (DECISIONS 18) ─────────────
+
+export interface StoredFileRef {
+  id: string;
+  fileName: string;
+  size: number;
+  mimeType: string;
+  sha256: string;
+  /** Telegram's file_id of a copy the bot sent or received (reused when still valid). */
+  telegramFileId: string | null;
+}
+
+export interface FileStore {
+  /** Keep the bytes (content-addressed by SHA-256) and record the file. */
+  put(
+    bytes: Buffer,
+    meta: {
+      fileName: string;
+      mimeType: string;
+      telegramFileId?: string | null;
+      uploadedById?: string | null;
+    },
+  ): Promise<StoredFileRef>;
+  /** The file's record, or null. */
+  meta(id: string): Promise<StoredFileRef | null>;
+  /** The file's bytes, or null when the record or the bytes are gone (a clear message, never a fallback). */
+  read(id: string): Promise<{ ref: StoredFileRef; bytes: Buffer } | null>;
+  /** Remember Telegram's file_id of a copy the bot sent, to send it again without uploading. */
+  rememberTelegramId(id: string, telegramFileId: string): Promise<void>;
+}
+
+// ───────────── the store: applications and their transitions ─────────────
+
+/** Everything a decision on one application needs, read in one statement. */
+export interface TransitionFacts {
+  snapshot: AppSnapshot;
+  /** The user's roles for this application (org roles in its organisation, staff roles in its branch). */
+  actor: Actor;
+  actorName: string | null;
+  chainId: string;
+  versionNo: number;
+  statusChangedAt: Date;
+  org: { bin: string; nameKk: string; nameRu: string };
+  notice: {
+    id: string;
+    kind: DecisionKind;
+    reasons: string[];
+    note: string | null;
+    additionalGround: string | null;
+    createdById: string;
+    checkerIds: string[];
+    sentAt: Date | null;
+  } | null;
+  /** The checkers of the application's branch (user ids), for "the chosen checkers are checkers here". */
+  branchCheckerIds: string[];
+}
+
+/** The content of a draft as the store holds it (the "before" a T2 patch is applied to). */
+export interface DraftContent {
+  ownershipFormCode: string | null;
+  asSupplier: boolean;
+  asCoExecutor: boolean;
+  supplierSubtypes: string[];
+  coExecutorSubtypes: string[];
+  regionCode: string | null;
+  hasPharmacy: boolean | null;
+  bases: {
+    position: number;
+    address: string;
+    latitude: number | null;
+    longitude: number | null;
+    katoCode: string | null;
+    sesFileId: string | null;
+    subtypes: string[];
+  }[];
+  licenceIds: string[];
+  documents: { id: string; kind: string; fileId: string }[];
+}
+
+export interface ApplyArgs {
+  facts: TransitionFacts;
+  decision: Decision;
+  input: TransitionInput;
+  now: Date;
+  /** T2: the draft as it was at the snapshot's version (the patch is applied as a difference to it). */
+  before?: DraftContent;
+  /** T20: what the new version starts with (refreshed licences and bases). */
+  newVersion?: { id: string; licenceIds: string[]; bases: DraftPatch["bases"]; progress?: unknown };
+  /** DECISIONS 13: status pushes at intermediate Fund stages are silent. */
+  silentStatusPush: boolean;
+}
+
+export type ApplyResult =
+  | {
+      ok: true;
+      version: number;
+      statusChangedAt: Date;
+      auditId: bigint;
+      outboxRows: number;
+      closedMessages: number;
+    }
+  /** Someone changed the application since the snapshot (the version moved): nothing was written. */
+  | { ok: false; reason: "stale" }
+  /** DECISIONS 8, enforced by the database: another saved open application of the organisation in the region. */
+  | { ok: false; reason: "open_in_region" };
+
+export interface LastDecision {
+  userId: string | null;
+  fullName: string | null;
+  action: string | null;
+  at: Date | null;
+  version: number;
+  status: Status;
+}
+
+export interface ApplicationStore {
+  /** The facts of one application for one acting user; null when either does not exist. */
+  facts(applicationId: string, userId: string): Promise<TransitionFacts | null>;
+  /** Execute a decision taken on `facts.snapshot`, in ONE transaction, only if the version is unchanged. */
+  apply(args: ApplyArgs): Promise<ApplyResult>;
+  /**
+   * Execute several decisions one after another in ONE transaction (T6 + T8: each decided by the caller on the
+   * snapshot the previous one leaves); all or nothing: the first that is not ok rolls the others back.
+   */
+  applyAll(steps: readonly ApplyArgs[]): Promise<ApplyResult>;
+  /** Who acted last and when ("already decided by NAME at TIME"), with the current version and status. */
+  lastDecision(applicationId: string): Promise<LastDecision | null>;
+}
 
 // ───────────── notification outbox (the queue the outbox worker drains) ─────────────
 //
@@ -114,6 +214,8 @@ export interface OutboxRow {
   /** Claims so far, this one included (429 answers and hand-backs are not counted). */
   attempts: number;
   createdAt: Date;
+  /** The stage a stage message belongs to (domain/workflow.ts isStageLive); null for other kinds. */
+  stageAt: Date | null;
 }
 
 /** A row that failed for good (a permanent Telegram refusal), for the admins. */

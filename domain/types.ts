@@ -16,17 +16,6 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
-/** Statuses in which an application is "open" (DECISIONS 8: one open application per organisation and region). */
-export const OPEN_STATUSES: readonly Status[] = [
-  "DRAFT",
-  "HEAD_APPROVAL",
-  "UNDER_REVIEW",
-  "AGREED_CHECK",
-  "REJECTED_CHECK",
-  "CONFIRMED_APPROVAL",
-  "REJECTED_APPROVAL",
-];
-
 export const DECISION_KINDS = ["INCLUSION", "REJECTION", "EXCLUSION"] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
@@ -46,7 +35,8 @@ export type LicenceRequestStatus = (typeof LICENCE_REQUEST_STATUSES)[number];
 /** Every action of SPEC §4 (T1–T20, X1–X7). Bot code refers to actions, never to status strings. */
 export const ACTIONS = [
   "CREATE", // T1
-  "EDIT", // T2
+  "EDIT", // T2 (an answer written to the draft)
+  "SAVE", // T1/T2 «Сохранить»
   "DELETE", // T3
   "GENERATE_FORM", // T4
   "SEND_TO_HEAD", // T5

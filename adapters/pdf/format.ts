@@ -1,20 +1,8 @@
 // Values as a person reads them on a document: Astana time (UTC+5, one zone for the whole country since
 // 1 March 2024), dd.mm.yyyy and dd.mm.yyyy HH:MM, coordinates, safe file names.
 
-const ASTANA_OFFSET_MS = 5 * 3600_000;
-const p2 = (n: number) => String(n).padStart(2, "0");
-
-/** dd.mm.yyyy in Astana time. */
-export function formatDate(d: Date): string {
-  const k = new Date(d.getTime() + ASTANA_OFFSET_MS);
-  return `${p2(k.getUTCDate())}.${p2(k.getUTCMonth() + 1)}.${k.getUTCFullYear()}`;
-}
-
-/** dd.mm.yyyy HH:MM in Astana time. */
-export function formatDateTime(d: Date): string {
-  const k = new Date(d.getTime() + ASTANA_OFFSET_MS);
-  return `${formatDate(d)} ${p2(k.getUTCHours())}:${p2(k.getUTCMinutes())}`;
-}
+// Dates: the one formatter of the domain (Astana time with its history).
+export { formatDate, formatDateTime } from "../../domain/format.ts";
 
 /** «51.128207, 71.430411»: at most six decimals (about 0.1 m), no float noise, no trailing zeros. */
 export function formatCoords(lat: number | null, lon: number | null): string | null {

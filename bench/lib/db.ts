@@ -17,10 +17,17 @@ export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379"
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
+/** Statements sent to PostgreSQL by the counted client (round trips), so far. */
+export interface QueryCounter {
+  readonly count: number;
+}
+
 export interface BenchDb {
   name: string;
   url: string;
   prisma: PrismaClient;
+  /** Every statement the bot's Prisma client sends (BEGIN/COMMIT included): database round trips. */
+  queries: QueryCounter;
   /** A plain pg pool on the same database (bulk SQL, EXPLAIN). */
   pool: pg.Pool;
   /** How the schema and the seed got there (notes for the report). */
@@ -110,12 +117,24 @@ export async function createBenchDb(tag: string, opts: CreateDbOptions = {}): Pr
   });
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on("error", () => {}); // an idle connection closed by the server (e.g. at drop) is not a failure
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // The bot's client: a pg pool whose connections count every statement they send.
+  const counter = { count: 0 };
+  const botPool = new pg.Pool({ connectionString: url, max: 10 });
+  botPool.on("error", () => {});
+  botPool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...a: unknown[]) => {
+      counter.count++;
+      return query(...a);
+    };
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(botPool) });
   let dropped = false;
   const db: BenchDb = {
     name,
     url,
     prisma,
+    queries: counter,
     pool,
     notes,
     async drop() {
@@ -123,6 +142,7 @@ export async function createBenchDb(tag: string, opts: CreateDbOptions = {}): Pr
       dropped = true;
       live.delete(db);
       await prisma.$disconnect().catch(() => {});
+      await botPool.end().catch(() => {});
       await pool.end().catch(() => {});
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
     },

@@ -63,6 +63,8 @@ export interface OutboxMessage {
   /** HTML. */
   text: string;
   reply_markup?: InlineKeyboardMarkup;
+  /** Without sound (DECISIONS 13: intermediate Fund stages). */
+  silent?: boolean;
 }
 
 /** `{ skip }`: nothing to send (recorded as done with the reason); otherwise the message in the recipient's language. */
@@ -315,6 +317,7 @@ async function deliverRow(run: RunContext, row: OutboxRow, claimedAt: number, st
         parse_mode: "HTML",
         reply_markup: msg.reply_markup,
         link_preview_options: { is_disabled: true },
+        ...(msg.silent ? { disable_notification: true } : {}),
       });
       messageId = m.message_id;
     }

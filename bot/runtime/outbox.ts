@@ -1,45 +1,26 @@
 // Wiring of the outbox worker and the reminders (used by bot/main.ts, the tests and the benchmarks): the queue
-// and reminder store on the database, and today's renderer as the worker's hooks.
-//
-// The hooks are where the «close the step» rule lives for now (bot/outbox/stage.ts, on Prisma); when it moves
-// into the domain only outboxHooks changes, not the worker.
+// and reminder store on the database, and the application layer's rendering as the worker's hooks.
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { App } from "../../app/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { outboxQueue } from "../../prisma/store/outbox.ts";
 import { reminderStore } from "../../prisma/store/reminders.ts";
 import type { AppConfig } from "../config.ts";
+import { createOutboxHooks } from "../outbox/render.ts";
 import type { ReminderDeps } from "../outbox/reminders.ts";
-import { recipientLang, renderOutbox } from "../outbox/render.ts";
-import { closeStaleStaffMessages, STAGE_KINDS, stageState } from "../outbox/stage.ts";
-import type { OutboxDeps, OutboxHooks } from "../outbox/worker.ts";
+import type { OutboxDeps } from "../outbox/worker.ts";
 import { setOutboxDepthSource } from "./metrics.ts";
-
-/** Today's hooks: skip a staff message whose step was decided before delivery; render in the recipient's language. */
-export function outboxHooks(prisma: PrismaClient): OutboxHooks {
-  return {
-    async prepare(row) {
-      if (!(await stageState(prisma, row)).live) return { skip: "step decided before delivery" };
-      const lang = await recipientLang(prisma, row);
-      return { lang, rendered: await renderOutbox(prisma, row, lang) };
-    },
-    async afterSent(row) {
-      // The step may have been decided while this message was on its way.
-      if (row.applicationId && STAGE_KINDS.has(row.kind))
-        await closeStaleStaffMessages(prisma, row.applicationId);
-    },
-  };
-}
 
 /** The worker's dependencies on this database (and Redis, to share the pacing across processes). */
 export function outboxWorkerDeps(
-  deps: { prisma: PrismaClient; config: OutboxDeps["config"]; logger: Logger },
+  deps: { prisma: PrismaClient; app: App; config: OutboxDeps["config"]; logger: Logger },
   redis?: { client: Redis; prefix: string },
 ): OutboxDeps {
   return {
     queue: outboxQueue(deps.prisma),
-    hooks: outboxHooks(deps.prisma),
+    hooks: createOutboxHooks(deps.app),
     config: deps.config,
     logger: deps.logger,
     redis,

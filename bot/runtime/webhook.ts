@@ -11,7 +11,7 @@ import { type Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import type { AppContext } from "../context.ts";
-import type { UpdateDeduper } from "./dedupe.ts";
+import type { Claim, UpdateDeduper } from "./dedupe.ts";
 import { handleHealth, type ReadinessCheck, sendJson } from "./http.ts";
 
 export interface WebhookServerOptions {
@@ -56,6 +56,18 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
   return Buffer.concat(chunks);
 }
 
+/** The storage was unreachable (kit/resilience.ts Unavailable), possibly wrapped by grammY's BotError. */
+function isUnavailable(e: unknown): boolean {
+  const seen = new Set<unknown>();
+  let cur: unknown = e;
+  while (cur && typeof cur === "object" && !seen.has(cur)) {
+    seen.add(cur);
+    if ((cur as { name?: unknown }).name === "Unavailable") return true;
+    cur = (cur as { error?: unknown; cause?: unknown }).error ?? (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export function webhookPath(webhookUrl: string): string {
   const p = new URL(webhookUrl).pathname;
   return p === "" ? "/" : p;
@@ -96,10 +108,26 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
       return sendJson(res, 400, { ok: false, error: "not an update" });
     }
     const id = update.update_id;
-    if (!(await deduper.claim(id))) {
+    let claim: Claim;
+    try {
+      claim = await deduper.claim(id);
+    } catch (e) {
+      // No shared store to claim in: Telegram delivers the update again later.
+      logger.warn(
+        { update_id: id, err: e instanceof Error ? e.message : String(e) },
+        "cannot claim the update",
+      );
+      return sendJson(res, 503, { ok: false, error: "unavailable" });
+    }
+    if (claim === "duplicate") {
       logger.debug({ update_id: id }, "duplicate update skipped");
       res.writeHead(200).end();
       return;
+    }
+    if (claim === "busy") {
+      // Another instance is handling it right now: ask Telegram to come back (it may have died meanwhile).
+      logger.debug({ update_id: id }, "update being handled elsewhere");
+      return sendJson(res, 503, { ok: false, error: "in progress" });
     }
     let answered = false;
     try {
@@ -115,15 +143,24 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
           sendJson(res, 401, { ok: false, error: "unauthorized" });
         },
       );
+      await deduper
+        .done(id)
+        .catch((e: unknown) =>
+          logger.warn(
+            { update_id: id, err: e instanceof Error ? e.message : String(e) },
+            "cannot mark the update done",
+          ),
+        );
       if (!answered && !res.writableEnded) res.writeHead(200).end();
     } catch (e) {
-      // Not handled: forget the claim so Telegram's retry (after our 500) is processed.
+      // Not handled: forget the claim so Telegram's retry (after our 5xx) is processed.
       await deduper.release(id).catch(() => {});
-      logger.error(
+      const unavailable = isUnavailable(e);
+      logger[unavailable ? "warn" : "error"](
         { update_id: id, err: e instanceof Error ? e.message : String(e) },
-        "webhook update failed",
+        unavailable ? "storage unavailable: update left for Telegram to retry" : "webhook update failed",
       );
-      if (!res.writableEnded) sendJson(res, 500, { ok: false });
+      if (!res.writableEnded) sendJson(res, unavailable ? 503 : 500, { ok: false });
     }
   }
 

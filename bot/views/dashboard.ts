@@ -3,7 +3,8 @@
 import type { BranchDashboard, DashboardChartInput } from "../../domain/dashboard.ts";
 import { formatDateTime } from "../../domain/format.ts";
 import { AGE_BUCKETS, SLA_STAGES, stageClock } from "../../domain/sla.ts";
-import { escapeHtml, type Lang, type Translate } from "../i18n.ts";
+import { escapeHtml } from "../kit/html.ts";
+import type { Lang, Translate } from "../kit/i18n.ts";
 import { dayMonth, deadlineLine } from "./deadline.ts";
 
 /** Telegram's caption limit. */

@@ -5,7 +5,7 @@
 import { astanaParts } from "../../domain/calendar.ts";
 import { formatDate } from "../../domain/format.ts";
 import type { StageClock } from "../../domain/sla.ts";
-import type { Translate } from "../i18n.ts";
+import type { Translate } from "../kit/i18n.ts";
 
 const p2 = (n: number) => String(n).padStart(2, "0");
 

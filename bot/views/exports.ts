@@ -2,7 +2,7 @@
 // labels from locales/, dates as Astana calendar dates). adapters/export/{csv,xlsx}.ts write it as a file.
 import { astanaDateKey } from "../../domain/calendar.ts";
 import type { ExportRow, ExportTable } from "../../domain/dashboard.ts";
-import type { Lang, Translate } from "../i18n.ts";
+import type { Lang, Translate } from "../kit/i18n.ts";
 
 export type ExportKind = "register" | "decisions";
 

@@ -1,22 +1,41 @@
-// Dispatch: a wizard button (wz.<verb>:<draft>:<args>@<version>) or a message while the wizard waits
-// for one → the step's action/input → show the (new) current step.
+// Dispatch: a wizard button (wz.<verb>:<draft>:<args>@<version>) or a message while the wizard waits for one →
+// the step's action or input → the (new) current step, drawn from the draft as the write left it. Every press is
+// re-authorised on the draft's read: only its author edits (the table's T2, DECISIONS 25); anyone else of the
+// organisation is told so and may read it (the drafts feature shows it read-only).
 import type { AppContext } from "../../bot/context.ts";
-import { cbData } from "../../bot/callbacks.ts";
+import { cbData } from "../../bot/kit/callbacks.ts";
+import { incomingFile } from "../../bot/kit/files.ts";
+import { clipHtml } from "../../bot/kit/html.ts";
+import { show, tell } from "../../bot/kit/ui.ts";
+import { errorText } from "../../bot/views/labels.ts";
+import { decide } from "../../domain/stateMachine.ts";
 import * as bases from "../bases.ts";
 import * as documents from "../documents.ts";
-import * as kato from "../kato.ts";
+import * as prefill from "../prefill.ts";
 import * as region from "../region.ts";
 import * as subject from "../subject.ts";
 import * as summary from "../summary.ts";
-import { loadW, show, stale, t, type W } from "./core.ts";
-import type { ActionDef, Outcome, StepDef } from "./flow.ts";
+import { type AlbumItem, albumKey, albums } from "./album.ts";
+import { draftOf, loadWizard, stale, t, type View, type Wizard } from "./core.ts";
+import { albumNote } from "./files.ts";
+import { type ActionDef, type Outcome, type RenderOpts, type StepDef, stepCounter } from "./flow.ts";
 import type { Step } from "./progress.ts";
 
+declare module "../../bot/kit/session.ts" {
+  interface SessionSlots {
+    /** The draft the wizard waits for an answer to (with `awaiting: "wizard"`). */
+    wizard?: { id: string };
+  }
+}
+
+/** `ctx.session.awaiting` while the wizard waits for the next message. */
+export const WIZARD_AWAITING = "wizard";
+
 const STEP_DEFS: Partial<Record<Step, StepDef>> = {
+  ...prefill.steps,
   ...subject.steps,
   ...region.steps,
   ...bases.steps,
-  ...kato.steps,
   ...documents.steps,
   ...summary.steps,
 };
@@ -42,99 +61,150 @@ const MULTI: Record<string, ActionDef> = {
   pg: { steps: ["A_SUP", "A_CO", "C_SUB"], run: async (_w, [, p]) => ({ page: Number(p) || 0 }) },
   ok: {
     steps: ["A_SUP", "A_CO", "C_SUB"],
-    run(w, [scope]) {
-      return scope === "b" ? bases.baseSubtypesDone(w) : subject.roleSubtypesDone(w, scope as "s" | "c");
-    },
+    run: (w, [scope]) =>
+      scope === "b" ? bases.baseSubtypesDone(w) : subject.roleSubtypesDone(w, scope as "s" | "c"),
   },
 };
 
 const ACTIONS: Record<string, ActionDef> = {
   ...MULTI,
+  ...prefill.actions,
   ...subject.actions,
   ...region.actions,
   ...bases.actions,
-  ...kato.actions,
   ...documents.actions,
   ...summary.actions,
 };
 
-export async function renderCurrent(w: W, opts: { page?: number; fresh?: boolean } = {}): Promise<void> {
+/** The current step's screen: «Шаг N из M» above it, and a note above that (a file attached…). */
+export async function screenOf(w: Wizard, opts: Partial<RenderOpts> = {}): Promise<View> {
   const def = STEP_DEFS[w.p.step];
-  if (!def) return;
-  const view = await def.render(w, opts.page ?? 0);
-  await show(w.ctx, view, { fresh: opts.fresh });
+  const view = def ? await def.render(w, { page: 0, ...opts }) : { text: t(w, "gone"), kb: [] };
+  const { n, m } = stepCounter(w);
+  const counter = t(w, "step", { n, m });
+  return { text: `${opts.note ? `${opts.note}\n\n` : ""}${counter}\n${view.text}`, kb: view.kb };
 }
 
-/** Is this user allowed to work on this draft? (re-checked on every update) */
-async function mayEdit(ctx: AppContext, w: W): Promise<boolean> {
-  if (!ctx.user) return false;
-  const roles = await ctx.deps.prisma.orgMembership.findMany({
-    where: { userId: ctx.user.id, orgId: w.app.orgId },
-    select: { role: true },
-  });
-  const r = new Set(roles.map((x) => x.role));
-  return r.has("SUPPLIER") && (r.has("ORG_ADMIN") || w.app.authorId === ctx.user.id);
+export async function renderCurrent(
+  w: Wizard,
+  opts: Partial<RenderOpts> & { fresh?: boolean } = {},
+): Promise<void> {
+  const view = await screenOf(w, opts);
+  await show(
+    w.ctx,
+    { text: view.text, keyboard: { inline_keyboard: view.kb.filter((r) => r.length > 0) } },
+    { fresh: opts.fresh },
+  );
 }
+
+/** Why this person may not change the draft now (the table's T2), or null. */
+export function editRefusal(w: Wizard): string | null {
+  if (w.view.actions.includes("EDIT")) return null;
+  const r = decide(w.view.facts.snapshot, "EDIT", w.view.facts.actor, { patch: {} });
+  const e = r.ok ? undefined : r.errors[0];
+  if (e?.code === "wrong_status") return w.ctx.t("wizard:not_draft");
+  return errorText(w.ctx.t, e ?? { code: "not_author" });
+}
+
+const wait = (ctx: AppContext, id: string) => {
+  ctx.session.awaiting = WIZARD_AWAITING;
+  if (ctx.session.wizard?.id !== id) ctx.session.wizard = { id };
+};
+
+export const leave = (ctx: AppContext, id?: string) => {
+  if (ctx.session.awaiting === WIZARD_AWAITING && (!id || ctx.session.wizard?.id === id)) {
+    ctx.session.awaiting = undefined;
+    ctx.session.wizard = undefined;
+  }
+};
 
 /** A wizard button. */
 export async function handleWizardCallback(ctx: AppContext): Promise<void> {
   const data = cbData(ctx);
-  const verb = data?.verb.slice(3) ?? "";
-  const action = ACTIONS[verb];
+  const action = data ? ACTIONS[data.verb.slice(3)] : undefined;
   const appId = data?.ids[0];
-  if (!data || !action || !appId || data.version === undefined) {
-    await stale(ctx);
-    return;
-  }
-  const w = await loadW(ctx, appId);
-  if (!w) {
-    await ctx.answerCallbackQuery({ text: ctx.t("wizard:gone"), show_alert: true });
-    return;
-  }
-  if (!(await mayEdit(ctx, w))) {
-    await ctx.answerCallbackQuery({ text: ctx.t("wizard:forbidden"), show_alert: true });
-    return;
-  }
-  if (w.app.status !== "DRAFT") {
-    await ctx.answerCallbackQuery({ text: ctx.t("wizard:not_draft"), show_alert: true });
-    return;
-  }
+  if (!data || !action || !appId || data.version === undefined) return stale(ctx);
+  const w = await loadWizard(ctx, appId);
+  if (!w) return tell(ctx, ctx.t("wizard:gone"));
+  const refusal = editRefusal(w);
+  if (refusal) return tell(ctx, refusal);
   // An old message (another version of the draft) or a button of another step: nothing changes.
-  if (data.version !== w.app.version || !action.steps.includes(w.p.step)) {
-    await stale(ctx);
-    return;
-  }
-  ctx.session.awaiting = { kind: "wizard", id: w.app.id };
-  const out = await action.run(w, data.ids.slice(1));
+  if (data.version !== draftOf(w).version || !action.steps.includes(w.p.step)) return stale(ctx);
+  wait(ctx, appId);
+  const out: Outcome = await action.run(w, data.ids.slice(1));
   if (out === "done") return;
-  await ctx.answerCallbackQuery().catch(() => {});
-  await renderCurrent(w, { page: typeof out === "object" ? out.page : 0 });
+  await renderCurrent(w, typeof out === "object" ? out : {});
+}
+
+const FILE_STEPS: Partial<Record<Step, (w: Wizard) => Promise<AlbumItem>>> = {
+  C_SES: bases.takeSesFile,
+  D2: (w) => documents.takeDocument(w, "REGISTRATION"),
+  D3: (w) => documents.takeDocument(w, "POWER_OF_ATTORNEY"),
+};
+/** Steps that take one file: the other files of an album are refused (one reply says so). */
+const ONE_FILE: ReadonlySet<string> = new Set(["C_SES"]);
+
+/** A file of an album: taken at the step the album's first file came to; ONE reply for the group later. */
+async function albumFile(ctx: AppContext, w: Wizard, key: string): Promise<void> {
+  const group = albums.get(key);
+  const step = (group?.step ?? w.p.step) as Step;
+  const name = incomingFile(ctx.message)?.fileName ?? "";
+  const take = FILE_STEPS[step];
+  let item: AlbumItem;
+  if (!take) item = { name, ok: false, reason: "not_expected" };
+  else if (group && ONE_FILE.has(step)) item = { name, ok: false, reason: "one_file" };
+  else item = await take(w);
+  const chatId = ctx.chat?.id;
+  albums.add(
+    key,
+    step,
+    item,
+    async (items) => {
+      if (chatId === undefined) return;
+      const view = await screenOf(w, { note: albumNote(w, items) });
+      await ctx.api.sendMessage(chatId, clipHtml(view.text), {
+        parse_mode: "HTML",
+        reply_markup: { inline_keyboard: view.kb.filter((r) => r.length > 0) },
+        link_preview_options: { is_disabled: true },
+      });
+    },
+    (e) => ctx.log.warn({ err: e instanceof Error ? e.message : String(e) }, "album reply failed"),
+  );
 }
 
 /** A message while the wizard waits for one (text, file, location, anything else). */
 export async function handleWizardInput(ctx: AppContext, appId: string): Promise<void> {
-  const w = await loadW(ctx, appId);
-  if (w?.app.status !== "DRAFT" || !(await mayEdit(ctx, w))) {
-    ctx.session.awaiting = undefined;
-    await ctx.reply(ctx.t("wizard:gone"));
+  const w = await loadWizard(ctx, appId);
+  const refusal = w ? editRefusal(w) : ctx.t("wizard:gone");
+  if (!w || refusal) {
+    leave(ctx);
+    await ctx.reply(refusal ?? ctx.t("wizard:gone"), { parse_mode: "HTML" });
     return;
   }
+  const key = albumKey(ctx);
+  if (key && incomingFile(ctx.message)) return albumFile(ctx, w, key);
   const def = STEP_DEFS[w.p.step];
   let out: Outcome = "render";
   if (def?.input) out = await def.input(w);
   else await ctx.reply(t(w, "wrong.expect_button"), { parse_mode: "HTML" });
-  if (out === "render") await renderCurrent(w, { fresh: true });
+  if (out !== "done") await renderCurrent(w, { ...(typeof out === "object" ? out : {}), fresh: true });
 }
 
-/** Open the wizard at the draft's current step (create, resume after a restart, edit). */
+/** Open the wizard at the draft's current step (create, resume after a restart, edit); false when not allowed. */
 export async function resumeWizard(
   ctx: AppContext,
   appId: string,
-  opts: { fresh?: boolean } = {},
+  opts: { fresh?: boolean; note?: string } = {},
 ): Promise<boolean> {
-  const w = await loadW(ctx, appId);
-  if (w?.app.status !== "DRAFT" || !(await mayEdit(ctx, w))) return false;
-  ctx.session.awaiting = { kind: "wizard", id: w.app.id };
-  await renderCurrent(w, { fresh: opts.fresh ?? true });
+  const w = await loadWizard(ctx, appId);
+  if (!w || editRefusal(w)) return false;
+  wait(ctx, appId);
+  await renderCurrent(w, { fresh: opts.fresh ?? true, ...(opts.note ? { note: opts.note } : {}) });
   return true;
+}
+
+/** Open the wizard on a draft already read (no second read). */
+export async function openWizard(w: Wizard, opts: { fresh?: boolean; note?: string } = {}): Promise<void> {
+  wait(w.ctx, draftOf(w).id);
+  await renderCurrent(w, { fresh: opts.fresh ?? true, ...(opts.note ? { note: opts.note } : {}) });
 }

@@ -16,9 +16,9 @@ export const TELEGRAM_MESSAGE_LIMIT = 4096;
 
 const NS = "licensing:";
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
+import { escapeHtml } from "../format.ts";
+
+export { escapeHtml };
 
 /** 1.5 → "1,5" (kk and ru both use a decimal comma). */
 export function formatNumber(n: number): string {

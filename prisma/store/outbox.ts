@@ -44,7 +44,7 @@ export async function claimBatch(
       FROM c
      WHERE u.id = c.id
     RETURNING u.id, u."eventKey", u."chatId", u."userId", u."applicationId", u."stageKey", u.kind, u.payload,
-              u.attempts, u."createdAt"`;
+              u.attempts, u."createdAt", u."stageAt"`;
   return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

@@ -1,7 +1,7 @@
 // The bot core: language choice, /language, /menu per role, /cancel, /help, commands, error handling, fallback.
 import { GrammyError } from "grammy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyApiError, commandList } from "../../bot/createBot.ts";
+import { classifyError } from "../../bot/createBot.ts";
 import { createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 
@@ -188,9 +188,16 @@ describe("bad input and errors", () => {
       "sendMessage",
       {},
     );
-    expect(classifyApiError(blocked)).toBe("blocked");
-    expect(classifyApiError(same)).toBe("harmless");
-    expect(classifyApiError(other)).toBe("other");
+    expect(classifyError(blocked)).toBe("blocked");
+    expect(classifyError(same)).toBe("harmless");
+    expect(classifyError(other)).toBe("other");
+    // the database or Redis out of reach: the person is told to try again in a minute
+    expect(
+      classifyError(
+        Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }),
+      ),
+    ).toBe("unavailable");
+    expect(classifyError(new TypeError("x is undefined"))).toBe("other");
   });
 
   it("does not try to answer a user who blocked the bot", async () => {
@@ -216,22 +223,56 @@ describe("bad input and errors", () => {
     await h2.close();
   });
 
-  it("has the command list in both languages and sets it for kk, ru and the default", async () => {
-    const { setCommands } = await import("../../bot/createBot.ts");
+  it("sets the default menus and descriptions in both languages", async () => {
+    const { setDefaultCommands } = await import("../../bot/createBot.ts");
     const m = h.mark();
-    await setCommands(h.bot.api);
-    const calls = h.since(m).filter((c) => c.method === "setMyCommands");
-    expect(calls.map((c) => c.payload.language_code)).toEqual([undefined, "kk", "ru"]);
-    expect(commandList("kk").find((c) => c.command === "help")?.description).toBe("Анықтама");
-    expect(commandList("ru").every((c) => c.description.length > 0 && c.description.length <= 256)).toBe(
-      true,
-    );
+    await setDefaultCommands(h.bot.api);
+    const calls = h.since(m);
+    const commands = calls.filter((c) => c.method === "setMyCommands");
+    expect(commands.map((c) => c.payload.language_code)).toEqual([undefined, "ru", "kk"]);
+    // before a person chose a language and has roles: only what everybody can use
+    const names = (commands[0]!.payload.commands as { command: string }[]).map((c) => c.command);
+    expect(names).toEqual(expect.arrayContaining(["start", "menu", "language", "help", "cancel"]));
+    expect(names).not.toContain("queue");
+    expect(calls.filter((c) => c.method === "setMyDescription").map((c) => c.payload.language_code)).toEqual([
+      undefined,
+      "kk",
+    ]);
+    const kk = calls.find((c) => c.method === "setMyShortDescription" && c.payload.language_code === "kk");
+    expect(String(kk?.payload.short_description)).toContain("дерекқор");
+  });
+
+  it("sets each chat's command menu for the person's language and roles", async () => {
+    const chatMenu = (calls: typeof h.calls, id: number) =>
+      calls
+        .filter(
+          (c) => c.method === "setMyCommands" && (c.payload.scope as { chat_id?: number })?.chat_id === id,
+        )
+        .at(-1);
+    // a reviewer switching to Kazakh: the staff commands, described in Kazakh
+    const rev = h.user(100003);
+    await rev.send("/language");
+    const out = await rev.press("lang:kk");
+    const menu = chatMenu(out, 100003);
+    const list = menu!.payload.commands as { command: string; description: string }[];
+    expect(list.map((c) => c.command)).toContain("queue");
+    expect(list.map((c) => c.command)).not.toContain("new");
+    expect(list.find((c) => c.command === "help")?.description).toBe("Анықтама");
+    await rev.press("lang:ru");
+    // a supplier-admin in Russian: the supplier's commands, no /queue
+    const sup = h.user(100001);
+    await sup.send("/language");
+    const out2 = await sup.press("lang:ru");
+    const list2 = chatMenu(out2, 100001)!.payload.commands as { command: string; description: string }[];
+    expect(list2.map((c) => c.command)).not.toContain("queue");
+    expect(list2.map((c) => c.command)).toContain("services");
+    expect(list2.find((c) => c.command === "help")?.description).toBe("Справка");
   });
 });
 
 describe("callback codec", () => {
   it("packs UUIDs, keeps a version and stays within 64 bytes", async () => {
-    const { cb, parseCb, cbPattern } = await import("../../bot/callbacks.ts");
+    const { cb, parseCb, cbPattern } = await import("../../bot/kit/callbacks.ts");
     const a = "0b6e7c1e-3f0a-4b7e-9d1c-2a3b4c5d6e7f";
     const b = "ffffffff-0000-4000-8000-000000000001";
     const data = cb("st.x", [a, b], 12);

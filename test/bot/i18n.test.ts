@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LANGUAGES, loadResources } from "../../bot/i18n.ts";
+import { LANGUAGES, loadResources } from "../../bot/kit/i18n.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const resources = loadResources();

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LANGUAGES, loadResources, translator } from "../../bot/i18n.ts";
+import { LANGUAGES, loadResources, translator } from "../../bot/kit/i18n.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const res = loadResources();

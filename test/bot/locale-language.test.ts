@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadResources } from "../../bot/i18n.ts";
+import { loadResources } from "../../bot/kit/i18n.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 

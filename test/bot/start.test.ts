@@ -191,8 +191,6 @@ describe("the full-name prompt (conversations/prompts.ts)", () => {
       );
       expect(telegramLimitViolations([...first.calls, ...second.calls])).toEqual([]);
     } finally {
-      const keys = await second.redis!.keys(`${prefix}*`);
-      if (keys.length) await second.redis!.del(...keys);
       await second.close();
     }
   });
@@ -202,7 +200,7 @@ const u0 = (xs: string[]) => xs[0] ?? "";
 
 describe("npm run invite", () => {
   it("validates its arguments", async () => {
-    const { parseInviteArgs } = await import("../../bot/cli/invite.ts");
+    const { parseInviteArgs } = await import("../../scripts/invite.ts");
     expect(parseInviteArgs(["--bin", "100140001231", "--role", "supplier,ORG_ADMIN"]).roles).toEqual([
       "SUPPLIER",
       "ORG_ADMIN",
@@ -218,7 +216,7 @@ describe("npm run invite", () => {
   });
 
   it("prints a deep link whose code onboards the person once", async () => {
-    const { issueInvite, parseInviteArgs } = await import("../../bot/cli/invite.ts");
+    const { issueInvite, parseInviteArgs } = await import("../../scripts/invite.ts");
     const r = await issueInvite(
       db.prisma,
       parseInviteArgs(["--branch", "BR-ASTANA", "--role", "APPROVER", "--name", "Тест Согласующий"]),

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCb } from "../../bot/callbacks.ts";
+import { parseCb } from "../../bot/kit/callbacks.ts";
 import { PDF } from "../helpers/e2e.ts";
 import {
   type BotProcess,

@@ -8,7 +8,7 @@ import {
   renderDashboardPng,
   renderDashboardSvg,
 } from "../../adapters/charts/dashboard.ts";
-import { translator } from "../../bot/i18n.ts";
+import { translator } from "../../bot/kit/i18n.ts";
 import { dashboardChartInput } from "../../bot/views/dashboard.ts";
 import { sampleDashboard } from "./sample.ts";
 

@@ -5,7 +5,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { csvWriter, tableToCsv } from "../../adapters/export/csv.ts";
 import { columnName, excelSerial, xlsxWriter } from "../../adapters/export/xlsx.ts";
-import { translator } from "../../bot/i18n.ts";
+import { translator } from "../../bot/kit/i18n.ts";
 import { exportFileName, exportTable } from "../../bot/views/exports.ts";
 import { fromAstana } from "../../domain/calendar.ts";
 import type { ExportRow } from "../../domain/dashboard.ts";

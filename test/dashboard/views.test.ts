@@ -1,6 +1,6 @@
 // What people read: the deadline line (supplier and staff cards, pushes) and the dashboard caption, kk and ru.
 import { describe, expect, it } from "vitest";
-import { translator } from "../../bot/i18n.ts";
+import { translator } from "../../bot/kit/i18n.ts";
 import { dashboardCaption, dashboardChartInput } from "../../bot/views/dashboard.ts";
 import { deadlineLine } from "../../bot/views/deadline.ts";
 import { fromAstana } from "../../domain/calendar.ts";

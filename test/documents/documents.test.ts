@@ -17,7 +17,7 @@ import {
   sha256Hex,
 } from "../../adapters/pdf/index.ts";
 import type { DocLang, RenderedDocument } from "../../adapters/pdf/types.ts";
-import { MAX_REASON_LENGTH } from "../../domain/stateMachine.ts";
+import { MAX_REASON_LENGTH } from "../../domain/text.ts";
 import {
   ALL_CODES,
   APPENDIX,

@@ -1,5 +1,10 @@
 // Fixtures for the pure-domain tests: actors, snapshots, classifiers, licences and a valid draft.
-import type { AppSnapshot, TransitionInput } from "../../domain/contracts.ts";
+import type {
+  AppSnapshot,
+  SignatureInput,
+  SignedDocumentKind,
+  TransitionInput,
+} from "../../domain/contracts.ts";
 import type {
   CareSubtypeInfo,
   DraftApplication,
@@ -27,6 +32,8 @@ export const A = {
   orgAdminOnly: actor("u-orgadmin", ["ORG_ADMIN"]),
   head: actor("u-head", ["HEAD"]),
   attorney: actor("u-attorney", ["HEAD_ATTORNEY"]),
+  /** «Поставщик» + «Администратор организации» + «Руководитель» (a sole trader signs their own). */
+  soleTrader: actor("u-sole", ["SUPPLIER", "ORG_ADMIN", "HEAD"]),
   reviewer: actor("u-rev1", [], ["REVIEWER"]),
   reviewer2: actor("u-rev2", [], ["REVIEWER"]),
   checker: actor("u-chk1", [], ["CHECKER"]),
@@ -43,6 +50,12 @@ export const ACTOR_NAMES = Object.keys(A) as ActorName[];
 
 export const SHA = "a".repeat(64);
 export const SIGNATURE = { sha256: SHA, method: "telegram-confirmation" };
+/** A signature of one document (the Signer port's result as T6, T8 and X7 take it). */
+export const signed = (document: SignedDocumentKind, sha256 = SHA): SignatureInput => ({
+  document,
+  sha256,
+  method: SIGNATURE.method,
+});
 
 export function snap(overrides: Partial<AppSnapshot> = {}): AppSnapshot {
   return {
@@ -57,6 +70,10 @@ export function snap(overrides: Partial<AppSnapshot> = {}): AppSnapshot {
     consentSigned: false,
     isLatestVersion: true,
     chainHasOpenVersion: false,
+    // a saved draft with a form generated after its last edit, no power of attorney (D3)
+    saved: true,
+    formState: "current",
+    hasPowerOfAttorney: false,
     ...overrides,
   };
 }
@@ -69,6 +86,7 @@ export const notice = (
   reasons: kind === "INCLUSION" ? [] : ["GROUND_1"],
   createdById: A.reviewer.userId,
   checkerIds: [],
+  checkedById: null,
   ...extra,
 });
 
@@ -76,13 +94,14 @@ export const notice = (
 export const sentNotice = (kind: "INCLUSION" | "REJECTION" | "EXCLUSION") =>
   notice(kind, { checkerIds: [A.checker.userId, A.checker2.userId] });
 
-/** A complete input: every requirement satisfied. */
+/** A complete input: every requirement of every row satisfied (the document is the row's: see `inputFor`). */
 export const FULL_INPUT: TransitionInput = {
   reasons: ["GROUND_1"],
   reasonText: "Не хватает документов",
   checkerIds: [A.checker.userId],
   confirmed: true,
-  signature: SIGNATURE,
+  signatures: [signed("CONSENT"), signed("APPLICATION"), signed("EXCLUSION_NOTICE")],
+  patch: { asSupplier: true },
 };
 
 // ───────────── classifiers (the 11 subtypes the sources name, SPEC §3.4) ─────────────

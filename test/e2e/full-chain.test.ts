@@ -123,7 +123,11 @@ describe.each(["ru", "kk"] as const)("full chain in %s", (lang: Lang) => {
     expect(await statusOf(db.prisma, id)).toBe("UNDER_REVIEW");
     const sigs = await db.prisma.signature.findMany({ where: { applicationId: id } });
     expect(sigs.map((s) => s.document).sort()).toEqual(["APPLICATION", "CONSENT"]);
-    expect(sigs.every((s) => s.sha256 === sha && s.method === "telegram-confirmation")).toBe(true);
+    // two signatures, each over its own document's SHA-256 (the form and the consent), both shown before signing
+    expect(new Set(sigs.map((s) => s.sha256)).size).toBe(2);
+    expect(sigs.every((s) => confirmShown.includes(s.sha256) && s.method === "telegram-confirmation")).toBe(
+      true,
+    );
 
     // ── the reviewer: the push, the inclusion notice, the checker, send
     const r0 = h.mark();
@@ -219,7 +223,7 @@ describe.each(["ru", "kk"] as const)("full chain in %s", (lang: Lang) => {
 
     // ── «Мои заявки» of the supplier shows the final status in the supplier's language
     const st0 = h.mark();
-    await supplier.send("/status");
+    await supplier.send("/applications");
     expect(seen(h, supplier, st0)).toContain(L.INCLUDED);
 
     // ── DB at the end: one of each decision, in order
@@ -280,8 +284,8 @@ describe("head rejection (kk)", () => {
     expect(pushed).toContain("«Жоба»");
     expect(pushed).toContain(reason);
     const v0 = h.mark();
-    await supplier.send("/status");
-    await pressNewest(h, supplier, "st.v");
+    await supplier.send("/applications");
+    await pressNewest(h, supplier, "my.v");
     const detail = seen(h, supplier, v0);
     expect(detail).toContain("«Жоба»");
     expect(detail).toContain(reason);

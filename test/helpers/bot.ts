@@ -2,14 +2,15 @@
 // `client.fetch` option (it also reaches the API calls made inside conversations).
 import type { Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
-import { Redis } from "ioredis";
 import pino from "pino";
 import { expect } from "vitest";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { App } from "../../app/index.ts";
 import { type AppConfig, loadConfig } from "../../bot/config.ts";
 import type { AppContext } from "../../bot/context.ts";
 import { createBot } from "../../bot/createBot.ts";
-import type { AppDeps } from "../../bot/deps.ts";
+import { composeApp } from "../../bot/runtime/compose.ts";
+import type { LicensingRegistry, Signer } from "../../domain/ports.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
 
 export const BOT_INFO: UserFromGetMe = {
   id: 7000000001,
@@ -34,11 +35,10 @@ export interface ApiCall {
 
 export interface HarnessOptions {
   prisma: PrismaClient;
-  /** Use Redis for sessions (default true: tests talk to real Redis). */
-  redis?: boolean;
   now?: () => Date;
   env?: Record<string, string>;
-  services?: Record<string, unknown>;
+  registry?: LicensingRegistry;
+  signer?: Signer;
   /** Fake API answers for a method (return the `result`). */
   answer?: (method: string, payload: Record<string, unknown>) => unknown;
 }
@@ -47,8 +47,9 @@ let updateSeq = 1;
 
 export interface Harness {
   bot: Bot<AppContext>;
-  deps: AppDeps;
-  redis?: Redis;
+  app: App;
+  config: AppConfig;
+  prisma: PrismaClient;
   calls: ApiCall[];
   /** Files the fake API serves for getFile / download: file_id → bytes. */
   files: Map<string, { bytes: Buffer; path: string }>;
@@ -65,7 +66,13 @@ export interface TestUser {
   send(text: string): Promise<ApiCall[]>;
   /** Press an inline button: by callback data, from a message id or the last message with that data. */
   press(data: string, messageId?: number): Promise<ApiCall[]>;
-  sendDocument(doc: { fileName: string; mimeType: string; bytes: Buffer | number }): Promise<ApiCall[]>;
+  /** A document; with `mediaGroupId`, one file of an album (several files sent at once). */
+  sendDocument(doc: {
+    fileName: string;
+    mimeType: string;
+    bytes: Buffer | number;
+    mediaGroupId?: string;
+  }): Promise<ApiCall[]>;
   sendPhoto(bytes: Buffer | number): Promise<ApiCall[]>;
   sendSticker(): Promise<ApiCall[]>;
   sendLocation(latitude: number, longitude: number): Promise<ApiCall[]>;
@@ -77,28 +84,34 @@ export interface TestUser {
   buttons(call?: ApiCall): { text: string; data?: string; url?: string }[];
 }
 
-const SEND_METHODS = new Set(["sendMessage", "sendDocument", "sendPhoto", "sendLocation"]);
+const SEND_METHODS = new Set(["sendMessage", "sendDocument", "sendPhoto", "sendLocation", "sendVenue"]);
 
 export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   const calls: ApiCall[] = [];
   const files = new Map<string, { bytes: Buffer; path: string }>();
   let nextMessageId = 1;
-  const prefix = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}:`;
+  const tag = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const config: AppConfig = loadConfig({
     BOT_API_ROOT: "http://telegram.test",
     LOG_LEVEL: "silent",
-    REDIS_PREFIX: prefix,
-    FILES_DIR: `/tmp/fsms-test-files/${prefix.replace(":", "")}`,
+    REDIS_PREFIX: `${tag}:`,
+    FILES_DIR: `/tmp/fsms-test-files/${tag}`,
     ...opts.env,
   });
-  const redis =
-    opts.redis === false ? undefined : new Redis("redis://127.0.0.1:6379", { lazyConnect: false });
-  const deps: AppDeps = {
+  const logger = pino({ level: "silent" });
+  const now = opts.now ?? (() => new Date());
+  const app = composeApp({
     prisma: opts.prisma,
     config,
-    logger: pino({ level: "silent" }),
-    now: opts.now ?? (() => new Date()),
-    services: { ...opts.services },
+    logger,
+    clock: { now },
+    ...(opts.registry ? { registry: opts.registry } : {}),
+    ...(opts.signer ? { signer: opts.signer } : {}),
+  });
+  const download = async (url: string) => {
+    const m = url.match(/\/file\/bot[^/]+\/(.+)$/);
+    const entry = m ? [...files.values()].find((f) => f.path === m[1]) : undefined;
+    return entry ? new Response(new Uint8Array(entry.bytes)) : new Response("Not Found", { status: 404 });
   };
 
   const fakeFetch = async (input: unknown, init?: { body?: unknown }): Promise<Response> => {
@@ -152,7 +165,11 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     });
   };
 
-  const bot = createBot({ deps, redis, botInfo: BOT_INFO, client: { fetch: fakeFetch as never } });
+  const bot = createBot({
+    deps: { app, config, logger, download },
+    botInfo: BOT_INFO,
+    client: { fetch: fakeFetch as never },
+  });
   await bot.init();
 
   const handle = async (update: Omit<Update, "update_id"> & { update_id?: number }) => {
@@ -214,11 +231,12 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
           },
         });
       },
-      sendDocument: ({ fileName, mimeType, bytes }) => {
+      sendDocument: ({ fileName, mimeType, bytes, mediaGroupId }) => {
         const f = addFile(bytes, fileName.split(".").pop() ?? "bin");
         return run({
           message: {
             ...msg(),
+            ...(mediaGroupId ? { media_group_id: mediaGroupId } : {}),
             document: {
               file_id: f.fileId,
               file_unique_id: `u${f.fileId}`,
@@ -289,21 +307,16 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
 
   return {
     bot,
-    deps,
-    redis,
+    app,
+    config,
+    prisma: opts.prisma,
     calls,
     files,
     handle,
     user,
     mark: () => calls.length,
     since: (m) => calls.slice(m),
-    close: async () => {
-      if (redis) {
-        const keys = await redis.keys(`${prefix}*`);
-        if (keys.length) await redis.del(...keys);
-        redis.disconnect();
-      }
-    },
+    close: async () => {},
   };
 }
 

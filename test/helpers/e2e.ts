@@ -3,14 +3,13 @@
 // (as a user would press the button they see), walking the application wizard, bringing an application to
 // «На рассмотрении» through the store, delivering the outbox through the same recording API.
 import { expect } from "vitest";
-import { parseCb } from "../../bot/callbacks.ts";
+import { randomBytes } from "node:crypto";
+import { parseCb } from "../../bot/kit/callbacks.ts";
 import { deliverOnce } from "../../bot/outbox/worker.ts";
 import { outboxWorkerDeps } from "../../bot/runtime/outbox.ts";
-import { decide } from "../../domain/stateMachine.ts";
+import type { TransitionInput } from "../../domain/contracts.ts";
 import type { Action } from "../../domain/types.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { applyTransition, createDraft } from "../../prisma/store/applications.ts";
-import { actorFor } from "../../prisma/store/users.ts";
 import { type ApiCall, createHarness, type Harness, type TestUser } from "./bot.ts";
 
 export type Lang = "kk" | "ru";
@@ -33,20 +32,13 @@ export const FAST_OUTBOX = { OUTBOX_GLOBAL_RATE: "1000", OUTBOX_CHAT_RATE: "100"
 export const PDF = (label = "x") =>
   Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
 
-/** A harness whose file downloads are served from the fake Bot API's files (deps.services.download). */
-export async function fileHarness(
+/** A harness (its file downloads are served from the fake Bot API's files). */
+export function fileHarness(
   prisma: PrismaClient,
   env: Record<string, string> = {},
   now?: () => Date,
 ): Promise<Harness> {
-  const holder: { h?: Harness } = {};
-  const download = async (url: string) => {
-    const m = url.match(/\/file\/bot[^/]+\/(.+)$/);
-    const entry = m ? [...(holder.h?.files.values() ?? [])].find((f) => f.path === m[1]) : undefined;
-    return entry ? new Response(new Uint8Array(entry.bytes)) : new Response("Not Found", { status: 404 });
-  };
-  holder.h = await createHarness({ prisma, env, now, services: { download } });
-  return holder.h;
+  return createHarness({ prisma, env, ...(now ? { now } : {}) });
 }
 
 /** fileHarness with fast outbox pacing (the end-to-end journeys deliver the outbox). */
@@ -101,8 +93,17 @@ export async function setLanguage(u: TestUser, lang: Lang): Promise<void> {
 /** Deliver every pending outbox row through the harness's (recording) Bot API. */
 export async function deliverAll(h: Harness, workerId = "e2e", rounds = 100): Promise<void> {
   for (let i = 0; i < rounds; i++) {
-    const s = await deliverOnce(outboxWorkerDeps(h.deps), h.bot.api, { workerId, maxChatWaitMs: 0 });
-    const pending = await h.deps.prisma.outbox.count({ where: { status: "PENDING" } });
+    const s = await deliverOnce(
+      outboxWorkerDeps({
+        prisma: h.prisma,
+        app: h.app,
+        config: h.config,
+        logger: h.app.ports.logger as never,
+      }),
+      h.bot.api,
+      { workerId, maxChatWaitMs: 0 },
+    );
+    const pending = await h.prisma.outbox.count({ where: { status: "PENDING" } });
     if (s.claimed === 0 && pending === 0) return;
     if (s.claimed === 0) await new Promise((r) => setTimeout(r, 20));
   }
@@ -122,9 +123,22 @@ export async function stepOf(prisma: PrismaClient, id: string): Promise<string> 
   return (a.progress as { step: string }).step;
 }
 
-/** Walk the KATO tree: always the first entry, until a leaf is chosen (the step moves on). */
+/**
+ * Walk the KATO tree inside the application's region: the entry of the region's KATO code (paging the top level
+ * to find it), then always the first entry (📂 opens a level, 📍 picks a leaf), until a leaf is chosen.
+ */
 export async function pickKatoLeaf(prisma: PrismaClient, u: TestUser, appId: string) {
-  for (let i = 0; i < 8 && (await stepOf(prisma, appId)) === "C_KATO"; i++) await pressVerb(u, "wz.kt");
+  const app = await prisma.application.findUniqueOrThrow({ where: { id: appId }, include: { region: true } });
+  const prefix = app.region?.katoCode.slice(0, 2) ?? "";
+  for (let i = 0; i < 12 && (await stepOf(prisma, appId)) === "C_KATO"; i++) {
+    const entries = decoded(u).filter((b) => b.cb.verb === "wz.kt" || b.cb.verb === "wz.kl");
+    const inRegion = entries.find((b) => b.cb.ids[1]?.startsWith(prefix));
+    const next = decoded(u).find((b) => b.cb.verb === "wz.kp" && b.text === "▶️");
+    const pick = inRegion ?? (next && prefix ? undefined : entries[0]);
+    const press = pick ?? next;
+    if (!press?.data) throw new Error(`no KATO entry in ${JSON.stringify(decoded(u).map((x) => x.data))}`);
+    await u.press(press.data);
+  }
   expect(await stepOf(prisma, appId)).toBe("C_SES");
 }
 
@@ -215,35 +229,55 @@ export async function userIdOf(prisma: PrismaClient, telegramId: number): Promis
   return (await prisma.user.findUniqueOrThrow({ where: { telegramId: BigInt(telegramId) } })).id;
 }
 
-/** The packed form of a UUID inside callback data (bot/callbacks.ts). */
+/** The packed form of a UUID inside callback data (bot/kit/callbacks.ts). */
 export const packedUuid = (uuid: string) => Buffer.from(uuid.replace(/-/g, ""), "hex").toString("base64url");
 
-/** One transition through the store, as the bot would take it (test set-up only). */
+/** The application layer of a test database (no bot): for set-up through the real use cases. */
+export async function appOf(prisma: PrismaClient, now: () => Date = () => new Date()) {
+  const { composeApp } = await import("../../bot/runtime/compose.ts");
+  const pino = (await import("pino")).default;
+  return composeApp({
+    prisma,
+    config: { FILES_DIR: "/tmp/fsms-test-files/setup" },
+    logger: pino({ level: "silent" }),
+    clock: { now },
+  });
+}
+
+/** A stored file of a few bytes (set-up: the documents a transition needs). */
+export async function storedFile(prisma: PrismaClient, name = "doc.pdf") {
+  return prisma.storedFile.create({
+    data: {
+      sha256: randomBytes(32).toString("hex"),
+      size: 10,
+      mimeType: "application/pdf",
+      fileName: name,
+      storagePath: "x",
+    },
+  });
+}
+
+/** One transition through the application layer, as the bot would take it (test set-up only). */
 export async function step(
   prisma: PrismaClient,
   appId: string,
   telegramId: number,
   action: Action,
-  input = {},
+  input: TransitionInput = {},
   now = new Date(),
 ) {
-  const uid = await userIdOf(prisma, telegramId);
-  const actor = await actorFor(prisma, uid, appId);
-  if (!actor) throw new Error(`no actor ${telegramId}`);
+  const userId = await userIdOf(prisma, telegramId);
   const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
-  const r = await applyTransition(prisma, {
-    applicationId: appId,
-    expectedVersion: app.version,
-    action,
-    actor,
-    input,
-    decide,
-    now,
-    snapshotExtras: () => ({ formGenerated: true, draftComplete: true }),
-  });
+  const a = await appOf(prisma, () => now);
+  const r = await a.act(
+    { applicationId: appId, expectedVersion: app.version, action, userId, input },
+    { draftComplete: async () => true },
+  );
   if (!r.ok) throw new Error(`${action}: ${JSON.stringify(r)}`);
   return r;
 }
+
+const SIG = (document: "CONSENT" | "APPLICATION") => ({ document, sha256: "a".repeat(64), method: "test" });
 
 /** A new application of the organisation (by default the demo polyclinic, Astana), sent by its head: «На рассмотрении». */
 export async function applicationUnderReview(
@@ -260,18 +294,36 @@ export async function applicationUnderReview(
     data: { status: "CHANGED" },
   });
   const authorId = await userIdOf(prisma, author);
-  const d = await createDraft(prisma, {
+  const a = await appOf(prisma);
+  const d = await a.ports.store.drafts.create({
     orgId: org.id,
     authorId,
     now: new Date(),
-    regionCode,
-    asSupplier: true,
-    supplierSubtypes: [],
+    ownershipFormCode: org.ownershipFormCode,
+    licenceIds: [],
+    bases: [],
+    progress: { step: "SUM", sum: true },
+    prefill: {
+      asSupplier: true,
+      asCoExecutor: false,
+      supplierSubtypes: [],
+      coExecutorSubtypes: [],
+      hasPharmacy: null,
+      regionCode,
+      documents: [],
+    },
   });
-  if (!d.ok) throw new Error(`createDraft: ${JSON.stringify(d)}`);
-  const sig = { sha256: "a".repeat(64), method: "test" };
+  const form = await storedFile(prisma, "form.pdf");
+  await step(prisma, d.id, author, "SAVE");
+  await step(prisma, d.id, author, "GENERATE_FORM", {
+    document: { kind: "APPLICATION_FORM", fileId: form.id },
+  });
   await step(prisma, d.id, author, "SEND_TO_HEAD");
-  await step(prisma, d.id, head, "HEAD_SIGN_CONSENT", { confirmed: true, signature: sig });
-  await step(prisma, d.id, head, "HEAD_SUBMIT", { confirmed: true, signature: sig });
+  const consent = await storedFile(prisma, "consent.pdf");
+  await step(prisma, d.id, head, "HEAD_SIGN_CONSENT", {
+    signatures: [SIG("CONSENT")],
+    document: { kind: "CONSENT", fileId: consent.id },
+  });
+  await step(prisma, d.id, head, "HEAD_SUBMIT", { confirmed: true, signatures: [SIG("APPLICATION")] });
   return d.id;
 }

@@ -2,7 +2,7 @@
 // branch) and the bot (offer → answers → thanks; authorisation re-checked; /survey_stats for a MANAGER).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { offerQuestionnaire, questionnaireCallback } from "../../bot/features/licensing.ts";
+import { questionnaireCallback, questionnaireScreen } from "../../bot/views/questionnaire.ts";
 import {
   canAnswer,
   emptyCounts,
@@ -65,15 +65,14 @@ describe("domain", () => {
     const id = randomUUID();
     for (const lang of ["kk", "ru"] as const) {
       for (const q of [1, 2] as const) {
-        const offer = offerQuestionnaire(lang, id, q);
-        expect(offer.parse_mode).toBe("HTML");
+        const offer = questionnaireScreen(lang, id, q);
         expect(htmlProblems(offer.text)).toEqual([]);
         expect(offer.text).toContain(QUESTIONNAIRE.questions[q][lang]);
-        const buttons = offer.reply_markup.inline_keyboard.flat();
+        const buttons = offer.keyboard.inline_keyboard.flat();
         expect(buttons.map((b) => ("callback_data" in b ? b.callback_data : ""))).toEqual([
-          `q:${id}:${q}:1`,
-          `q:${id}:${q}:2`,
-          `q:${id}:${q}:3`,
+          questionnaireCallback(id, q, 1),
+          questionnaireCallback(id, q, 2),
+          questionnaireCallback(id, q, 3),
         ]);
         for (const b of buttons)
           expect(
@@ -81,7 +80,7 @@ describe("domain", () => {
           ).toBeLessThanOrEqual(64);
       }
     }
-    expect(questionnaireCallback(id, 2, 3)).toBe(`q:${id}:2:3`);
+    expect(questionnaireCallback(id, 2, 3)).toMatch(/^q:~[A-Za-z0-9_-]{22}:2:3$/);
   });
 });
 
@@ -177,26 +176,26 @@ describe("store and bot", () => {
   it("bot: the supplier answers both questions; a double tap is harmless; the row holds both answers", async () => {
     const app = await application("INCLUDED");
     const supplier = h.user(DEMO.supplier);
-    const offer = offerQuestionnaire("ru", app);
+    const offer = questionnaireScreen("ru", app);
     await h.bot.api.sendMessage(DEMO.supplier, offer.text, {
       parse_mode: "HTML",
-      reply_markup: offer.reply_markup,
+      reply_markup: offer.keyboard,
     });
 
-    const first = await supplier.press(`q:${app}:1:3`);
+    const first = await supplier.press(questionnaireCallback(app, 1, 3));
     expect(first.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Ответ сохранён.");
     const edit = first.find((c) => c.method === "editMessageText");
     expect(String(edit?.payload.text)).toContain(QUESTIONNAIRE.questions[2].ru);
     expect(supplier.buttons(edit).map((b) => b.data)).toEqual([
-      `q:${app}:2:1`,
-      `q:${app}:2:2`,
-      `q:${app}:2:3`,
+      questionnaireCallback(app, 2, 1),
+      questionnaireCallback(app, 2, 2),
+      questionnaireCallback(app, 2, 3),
     ]);
 
-    const again = await supplier.press(`q:${app}:1:3`);
+    const again = await supplier.press(questionnaireCallback(app, 1, 3));
     expect(again.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe("Этот ответ уже учтён.");
 
-    const second = await supplier.press(`q:${app}:2:2`);
+    const second = await supplier.press(questionnaireCallback(app, 2, 2));
     const thanks = second.find((c) => c.method === "editMessageText");
     expect(String(thanks?.payload.text)).toContain("Спасибо за ответы!");
     expect(String(thanks?.payload.text)).toContain("частично удовлетворен");
@@ -206,13 +205,13 @@ describe("store and bot", () => {
 
   it("bot: refuses a user of another organisation and an application without a final decision", async () => {
     const app = await application("INCLUDED");
-    const other = await h.user(DEMO.otherSupplier).press(`q:${app}:1:1`);
+    const other = await h.user(DEMO.otherSupplier).press(questionnaireCallback(app, 1, 1));
     expect(other.find((c) => c.method === "answerCallbackQuery")?.payload).toMatchObject({
       text: "Анкету может заполнить только автор заявки или руководитель организации.",
       show_alert: true,
     });
     const open = await application("UNDER_REVIEW");
-    const early = await h.user(DEMO.supplier).press(`q:${open}:1:1`);
+    const early = await h.user(DEMO.supplier).press(questionnaireCallback(open, 1, 1));
     expect(early.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe(
       "Анкета доступна после окончательного решения по заявке.",
     );

@@ -2,7 +2,7 @@
 // 4096 characters per message, valid HTML, no missing key; the locale files and the kk texts themselves.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { getI18n, LOCALES_DIR, translator } from "../../bot/i18n.ts";
+import { getI18n, LOCALES_DIR, translator } from "../../bot/kit/i18n.ts";
 import { fromAstana } from "../../domain/calendar.ts";
 import * as common from "../../domain/licensing/data/common.ts";
 import { CARDS } from "../../domain/licensing/data/index.ts";

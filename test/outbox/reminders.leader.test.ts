@@ -161,6 +161,8 @@ async function population() {
       regionCode: region,
       statusChangedAt: changedAt.toISOString(),
       version: 1 + (i % 4),
+      // copies of one application: not saved drafts of their own, so DECISIONS 8's index ignores them
+      savedAt: null,
     };
     await db.prisma.$executeRaw`
       INSERT INTO "Application"

@@ -1,18 +1,42 @@
 // The renderer: every kind in kk and ru, Telegram-valid HTML and limits, reasons of negative decisions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderOutbox } from "../../bot/outbox/render.ts";
-import { loadResources } from "../../bot/i18n.ts";
+import type { App } from "../../app/index.ts";
+import { loadResources } from "../../bot/kit/i18n.ts";
+import { createOutboxHooks } from "../../bot/outbox/render.ts";
+import { appOf } from "../helpers/e2e.ts";
 import { htmlProblems } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { applicationUnderReview, DEMO, userId } from "../staff/setup.ts";
 
 let db: TestDb;
 let appId: string;
+let app: App;
 
 beforeAll(async () => {
   db = await createTestDb();
   appId = await applicationUnderReview(db.prisma);
+  app = await appOf(db.prisma);
 });
+
+/** What the worker would send this recipient (in the recipient's language). */
+async function render(
+  row: { kind: string; payload: Record<string, unknown>; userId: string; chatId: bigint },
+  lang: "kk" | "ru",
+) {
+  await db.prisma.user.update({ where: { id: row.userId }, data: { language: lang } });
+  const r = await createOutboxHooks(app).prepare({
+    id: 1n,
+    eventKey: "render-test",
+    attempts: 1,
+    createdAt: new Date(),
+    stageKey: null,
+    stageAt: null,
+    applicationId: appId,
+    ...row,
+  });
+  if (!("rendered" in r)) throw new Error(`skipped: ${r.skip}`);
+  return r.rendered;
+}
 afterAll(async () => {
   await db?.drop();
 });
@@ -44,8 +68,7 @@ describe("render", () => {
     const reviewer = await userId(db.prisma, DEMO.reviewer);
     for (const lang of ["kk", "ru"] as const) {
       for (const kind of KINDS) {
-        const r = await renderOutbox(
-          db.prisma,
+        const r = await render(
           {
             kind,
             payload: {
@@ -55,7 +78,6 @@ describe("render", () => {
               limit: 2,
               stageStatus: "UNDER_REVIEW",
             },
-            applicationId: appId,
             userId: reviewer,
             chatId: BigInt(DEMO.reviewer),
           },
@@ -70,40 +92,19 @@ describe("render", () => {
 
   it("gives the supplier the status label, the grounds and the note of a rejection (DECISIONS 13)", async () => {
     const author = await userId(db.prisma, DEMO.supplier);
-    await db.prisma.notice.create({
-      data: {
-        applicationId: appId,
-        kind: "REJECTION",
-        reasons: ["NO_LICENCE"],
-        note: "Нет <лицензии>",
-        createdById: author,
-      },
-    });
-    const ru = await renderOutbox(
-      db.prisma,
-      {
-        kind: "status_changed",
-        payload: { to: "REJECTED" },
-        applicationId: appId,
-        userId: author,
-        chatId: 1n,
-      },
-      "ru",
-    );
+    // what the store writes with a final rejection (the notice's grounds and note travel in the row)
+    const payload = {
+      to: "REJECTED",
+      final: true,
+      noticeKind: "REJECTION",
+      reasons: ["NO_LICENCE"],
+      note: "Нет <лицензии>",
+    };
+    const ru = await render({ kind: "status_changed", payload, userId: author, chatId: 1n }, "ru");
     expect(ru.text).toContain("«Отклонена»");
     expect(ru.text).toContain("Нет &lt;лицензии&gt;");
     expect(ru.text).toContain("Основания:");
-    const kk = await renderOutbox(
-      db.prisma,
-      {
-        kind: "status_changed",
-        payload: { to: "REJECTED" },
-        applicationId: appId,
-        userId: author,
-        chatId: 1n,
-      },
-      "kk",
-    );
+    const kk = await render({ kind: "status_changed", payload, userId: author, chatId: 1n }, "kk");
     expect(kk.text).toContain("«Қабылданбады»");
     expect(kk.text).toContain("Негіздер:");
   });

@@ -12,6 +12,7 @@ import {
 import { outboxWorkerDeps } from "../../bot/runtime/outbox.ts";
 import { claimBatch } from "../../prisma/store/outbox.ts";
 import { createTestDb, redisPrefix, type TestDb } from "../helpers/db.ts";
+import { appOf } from "../helpers/e2e.ts";
 import { applicationUnderReview } from "../staff/setup.ts";
 
 let db: TestDb;
@@ -21,6 +22,7 @@ beforeAll(async () => {
   db = await createTestDb();
   deps = outboxWorkerDeps({
     prisma: db.prisma,
+    app: await appOf(db.prisma),
     config: { OUTBOX_GLOBAL_RATE: 1000, OUTBOX_CHAT_RATE: 1000, OUTBOX_POLL_MS: 20 },
     logger: pino({ level: "silent" }),
   });

@@ -1,6 +1,6 @@
 // Two staff members pressing at the same moment, and forged / unauthorised presses.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cb } from "../../bot/callbacks.ts";
+import { cb } from "../../bot/kit/callbacks.ts";
 import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import {
@@ -146,7 +146,14 @@ describe("every press is authorised again", () => {
     const m = h.mark();
     await reviewer.press(cb("fs.in", [id], before.version + 3));
     expect(await snapshot(id)).toEqual(before);
+    // a version the application never had is named as such (not "already decided")
     expect(String(h.since(m).find((c) => c.method === "answerCallbackQuery")?.payload.text)).toMatch(
+      /такой версии у заявки не было/,
+    );
+    // an older version: "already decided by NAME at TIME"
+    const m1 = h.mark();
+    await reviewer.press(cb("fs.in", [id], before.version - 1));
+    expect(String(h.since(m1).find((c) => c.method === "answerCallbackQuery")?.payload.text)).toMatch(
       /Решение уже принято/,
     );
 

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
-import { cb } from "../../bot/callbacks.ts";
+import { cb } from "../../bot/kit/callbacks.ts";
+import { storedFile } from "../helpers/e2e.ts";
 import {
   applicationUnderReview,
   button,
@@ -193,10 +194,26 @@ describe("change and exclusion of an included application", () => {
     const r = await step(db.prisma, first, DEMO.supplier, "MAKE_CHANGES");
     const second = (r as { newApplicationId?: string }).newApplicationId!;
     expect(second).toBeDefined();
-    const sig = { sha256: "b".repeat(64), method: "test" };
+    const sig = (document: "CONSENT" | "APPLICATION") => ({
+      document,
+      sha256: "b".repeat(64),
+      method: "test",
+    });
+    const form = await storedFile(db.prisma, "form.pdf");
+    await step(db.prisma, second, DEMO.supplier, "SAVE");
+    await step(db.prisma, second, DEMO.supplier, "GENERATE_FORM", {
+      document: { kind: "APPLICATION_FORM", fileId: form.id },
+    });
     await step(db.prisma, second, DEMO.supplier, "SEND_TO_HEAD");
-    await step(db.prisma, second, DEMO.head, "HEAD_SIGN_CONSENT", { confirmed: true, signature: sig });
-    await step(db.prisma, second, DEMO.head, "HEAD_SUBMIT", { confirmed: true, signature: sig });
+    const consent = await storedFile(db.prisma, "consent.pdf");
+    await step(db.prisma, second, DEMO.head, "HEAD_SIGN_CONSENT", {
+      signatures: [sig("CONSENT")],
+      document: { kind: "CONSENT", fileId: consent.id },
+    });
+    await step(db.prisma, second, DEMO.head, "HEAD_SUBMIT", {
+      confirmed: true,
+      signatures: [sig("APPLICATION")],
+    });
     await drain(h);
     expect(h.user(DEMO.reviewer).texts().join("\n")).toContain("Версия заявки: 2");
     await includeWithButtons(h, db.prisma, second);
@@ -240,6 +257,14 @@ describe("change and exclusion of an included application", () => {
     });
     expect(sig.sha256).toBe(hash);
     expect(sig.method).toBe("telegram-confirmation");
+    // the signed document is the notice PDF the approver was sent, kept with its hash (DECISIONS 27)
+    const file = await db.prisma.storedFile.findUniqueOrThrow({ where: { id: sig.fileId! } });
+    expect(file.sha256).toBe(hash);
+    expect(file.mimeType).toBe("application/pdf");
+    const sent = h.calls.filter(
+      (c) => c.method === "sendDocument" && Number(c.payload.chat_id) === DEMO.approver,
+    );
+    expect(sent.at(-1)?.payload.caption).toContain(hash);
     await drain(h);
     expect(h.user(DEMO.supplier).texts().at(-2)).toContain("исключена из базы данных");
     expect(h.user(DEMO.supplier).texts().at(-1)).toContain("Анкета");

@@ -1,8 +1,9 @@
 // The staff's typed answers as a conversation (conversations/prompts.ts): refusal reasons, the rejection note,
 // the additional exclusion ground. Stickers and bad lengths keep the prompt waiting, «Отмена» and /cancel leave
 // it, a decision taken meanwhile wins ("already decided by NAME at TIME"), and a restart resumes the prompt.
+import { Prisma } from "../../generated/prisma/client.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cb } from "../../bot/callbacks.ts";
+import { cb } from "../../bot/kit/callbacks.ts";
 import { createHarness, type Harness, telegramLimitViolations, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import {
@@ -53,9 +54,9 @@ describe("staff prompts", () => {
     const textOnly = "Жауапты мәтінмен жіберіңіз немесе «Болдырмау» түймесін басыңыз.";
     expect(checker.texts(await checker.sendSticker())).toEqual([textOnly]);
     expect(checker.texts(await checker.sendPhoto(512))).toEqual([textOnly]);
-    expect(checker.texts(await checker.send("жо"))).toEqual(["Мәтін тым қысқа (кемінде 3 таңба)."]);
+    expect(checker.texts(await checker.send("жо"))).toEqual(["Мәтін тым қысқа: кемінде 3 таңба болуы тиіс."]);
     expect(checker.texts(await checker.send("ы".repeat(1001)))).toEqual([
-      "Мәтін тым ұзын (1000 таңбадан аспауы керек).",
+      "Мәтін тым ұзын: 1001 таңба, 1000 таңбадан аспауы тиіс. Мәтінді қысқартып, қайта жіберіңіз.",
     ]);
     expect(await status(db.prisma, id)).toBe("AGREED_CHECK");
     expect(await version(id)).toBe(v);
@@ -139,15 +140,16 @@ describe("staff prompts", () => {
     ).toBe(0);
   });
 
-  it("survives a restart in the middle of a refusal: a new bot on the same Redis prefix and database resumes it", async () => {
-    const prefix = `t${process.pid}_staffrestart_${Date.now().toString(36)}:`;
-    const env = { ...FAST_OUTBOX, REDIS_PREFIX: prefix };
+  it("survives a restart in the middle of a refusal: a new bot on the same database takes the typed reason", async () => {
+    const env = { ...FAST_OUTBOX };
     const first = await createHarness({ prisma: db.prisma, env });
     const second = await createHarness({ prisma: db.prisma, env });
     try {
       const id = await atChecker(first);
       await pressVerb(first, first.user(DEMO.checker), "fs.cr");
-      expect(await second.redis!.keys(`${prefix}c:*`)).toHaveLength(1);
+      // the open question is kept in PostgreSQL (ChatState.prompt), not in one process or in Redis
+      const open = await db.prisma.chatState.findMany({ where: { prompt: { not: Prisma.DbNull } } });
+      expect(open.filter((c) => c.key.endsWith(`:${DEMO.checker}`) && c.prompt !== null)).toHaveLength(1);
       await first.close();
       const checker = second.user(DEMO.checker);
       await checker.send("Қайта іске қосылғаннан кейін: СЭС жоқ");
@@ -156,11 +158,12 @@ describe("staff prompts", () => {
         where: { applicationId: id, action: "CHECKER_REFUSE" },
       });
       expect(audit.note ?? JSON.stringify(audit.changes)).toContain("Қайта іске қосылғаннан кейін: СЭС жоқ");
-      expect(await second.redis!.keys(`${prefix}c:*`)).toEqual([]);
+      const after = await db.prisma.chatState.findUniqueOrThrow({
+        where: { key: `${DEMO.checker}:${DEMO.checker}` },
+      });
+      expect(after.prompt).toBeNull();
       expect(telegramLimitViolations([...first.calls, ...second.calls])).toEqual([]);
     } finally {
-      const keys = await second.redis!.keys(`${prefix}*`);
-      if (keys.length) await second.redis!.del(...keys);
       await second.close();
     }
   });

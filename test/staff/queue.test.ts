@@ -1,6 +1,6 @@
 // Queues per role (oldest first, working-day age, pages) and the audit view.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cb } from "../../bot/callbacks.ts";
+import { cb } from "../../bot/kit/callbacks.ts";
 import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { applicationUnderReview, DEMO, drain, FAST_OUTBOX, pressVerb, sendToCheckers } from "./setup.ts";

@@ -59,7 +59,7 @@ export async function includeWithButtons(h: Harness, prisma: PrismaClient, appId
   const checker = h.user(PEOPLE.checker);
   const approver = h.user(PEOPLE.approver);
   const app = await prisma.application.findUniqueOrThrow({ where: { id: appId } });
-  const { cb } = await import("../../bot/callbacks.ts");
+  const { cb } = await import("../../bot/kit/callbacks.ts");
   await reviewer.press(cb("fs.v", [appId]));
   await reviewer.press(cb("fs.in", [appId], app.version));
   await sendToCheckers(h, prisma, reviewer, [PEOPLE.checker]);

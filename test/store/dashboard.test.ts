@@ -27,13 +27,13 @@ import {
 import { renderDashboardPng } from "../../adapters/charts/dashboard.ts";
 import { tableToCsv } from "../../adapters/export/csv.ts";
 import { xlsxWriter } from "../../adapters/export/xlsx.ts";
-import { translator } from "../../bot/i18n.ts";
+import { translator } from "../../bot/kit/i18n.ts";
 import { dashboardCaption, dashboardChartInput } from "../../bot/views/dashboard.ts";
 import { exportTable } from "../../bot/views/exports.ts";
 import { branchDigestSlot, digestEventKey } from "../../domain/sla.ts";
 import ExcelJS from "exceljs";
-import { createTestDb, type TestDb } from "../helpers/db.ts";
-import { demoUsers, Flow, sig } from "./fixtures.ts";
+import type { TestDb } from "../helpers/db.ts";
+import { Chain, type World, world } from "../app/chain.ts";
 
 const at = (m: number, d: number, h = 10, min = 0) => fromAstana(2026, m, d, h, min)!;
 const NOW = at(7, 8, 12); // Wednesday 8 July 2026, 12:00 Astana
@@ -41,21 +41,20 @@ const BRANCH = "BR-ASTANA";
 const REGION = "ASTANA";
 
 let db: TestDb;
-let f: Flow;
-let t = at(5, 1);
+let w: World;
+let f: Chain;
 const ids: Record<string, string> = {};
 let names: Record<string, string>;
 
 /** Run `fn` with the clock at `when`. */
 async function on<T>(when: Date, fn: () => Promise<T>): Promise<T> {
-  t = when;
+  w.clock.set(when, { frozen: true });
   return fn();
 }
 
 async function submitted(key: string, when: Date): Promise<string> {
   await f.newOrg();
-  const id = await on(when, () => f.draft(REGION));
-  await on(when, () => f.toReview(id));
+  const id = await on(when, () => f.underReview(REGION));
   ids[key] = id;
   return id;
 }
@@ -72,10 +71,11 @@ async function sendToCheck(id: string, when: Date, kind: "inclusion" | "rejectio
 }
 
 beforeAll(async () => {
-  db = await createTestDb();
-  f = new Flow(db.prisma, await demoUsers(db.prisma), () => t);
+  w = await world();
+  db = w.db;
+  f = new Chain(w);
   const u = await db.prisma.user.findMany({
-    where: { id: { in: ["reviewer", "checker", "approver"].map((k) => f.id(k)) } },
+    where: { id: { in: (["reviewer", "checker", "approver"] as const).map((k) => f.id(k)) } },
   });
   names = Object.fromEntries(u.map((x) => [x.id, x.fullName ?? ""]));
   expect(await db.prisma.application.count({ where: { regionCode: REGION } })).toBe(0);
@@ -121,7 +121,7 @@ beforeAll(async () => {
   );
   await on(at(6, 23), () => f.must("checker", a7, "CHECKER_CONFIRM"));
   await on(at(6, 24), () =>
-    f.must("approver", a7, "APPROVE_EXCLUSION", { confirmed: true, signature: sig("exclusion") }),
+    f.must("approver", a7, "APPROVE_EXCLUSION", { confirmed: true, signatures: [f.sig("EXCLUSION_NOTICE")] }),
   );
 
   // A1: review 22→25 June (deadline 25 June 18:00, in time); check 25 June → Tue 30 June 10:00 (deadline
@@ -143,8 +143,7 @@ beforeAll(async () => {
 
   // A4: with the head since 1 July (5 days: deadline Thu 9 July): in time.
   await f.newOrg();
-  const a4 = await on(at(7, 1), () => f.draft(REGION));
-  await on(at(7, 1), () => f.must("supplierAdmin", a4, "SEND_TO_HEAD"));
+  const a4 = await on(at(7, 1), () => f.headApproval(REGION));
   ids.A4 = a4;
 }, 120_000);
 

@@ -64,6 +64,7 @@ const SCALAR_SQL: Record<string, string> = {
   DateTime: "timestamp(3) without time zone",
   Float: "double precision",
   Json: "jsonb",
+  Bytes: "bytea",
 };
 
 const listArg = (attr: string) =>
@@ -197,6 +198,8 @@ async function actual(c: pg.Client) {
 const EXTRA_INDEXES = [
   // 20261124064000_staff_queue_indexes: the staff queues, WHERE status IN (the five open staff statuses)
   "Application_open_queue_idx (regionCode,statusChangedAt,id)",
+  // 20261202090000_one_spine: DECISIONS 8, UNIQUE WHERE savedAt IS NOT NULL AND the status is open
+  "Application_one_open_per_region_key UNIQUE (orgId,regionCode)",
   // 20261202100000_kato_2026: the КАТО search, GIN (search gin_trgm_ops)
   "KatoObject_search_trgm_idx (search)",
   // 20261202120000_dashboard_sla: at most one open stay per application, WHERE "endedAt" IS NULL

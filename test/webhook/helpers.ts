@@ -106,6 +106,26 @@ export async function postUpdate(
   return res.status;
 }
 
+/**
+ * Deliver an update the way Telegram does: post it, and while the answer is 5xx (e.g. 503 "in progress" on a
+ * copy that another instance is handling) post it again after a short wait. Returns the final status.
+ */
+export async function deliverUpdate(
+  port: number,
+  path: string,
+  secret: string,
+  update: unknown,
+  opts: { tries?: number; waitMs?: number } = {},
+): Promise<number> {
+  let status = 0;
+  for (let i = 0; i < (opts.tries ?? 60); i++) {
+    status = await postUpdate(port, path, secret, update);
+    if (status < 500) return status;
+    await new Promise((r) => setTimeout(r, opts.waitMs ?? 100));
+  }
+  return status;
+}
+
 export interface WebhookInstancesOptions {
   token: string;
   secret: string;

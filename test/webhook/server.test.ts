@@ -39,16 +39,34 @@ describe.each(["redis", "postgres"] as const)("%s de-duplication", (kind) => {
     const b = make();
     const id = kind === "redis" ? 7_000_001 : 7_000_002;
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).claim(id)));
-    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(results.filter((r) => r === "claimed")).toHaveLength(1);
+    // the others see it being handled: Telegram is asked to come back (503), not told it is done
+    expect(results.filter((r) => r === "busy")).toHaveLength(39);
     await a.release(id);
-    expect(await b.claim(id)).toBe(true);
+    expect(await b.claim(id)).toBe("claimed");
+  });
+
+  it("two phases: processing while handled, done afterwards; a dead instance's claim runs out", async () => {
+    const d = make();
+    const id = kind === "redis" ? 7_200_001 : 7_200_002;
+    expect(await d.claim(id, 60_000)).toBe("claimed");
+    expect(await d.claim(id)).toBe("busy");
+    await d.done(id);
+    expect(await d.claim(id)).toBe("duplicate");
+    // an instance that claimed and died: its short lease runs out and the retry is taken
+    const dead = id + 10;
+    expect(await d.claim(dead, 150)).toBe("claimed");
+    expect(await d.claim(dead)).toBe("busy");
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await d.claim(dead)).toBe("claimed");
   });
 
   it("prunes only old claims", async () => {
     const d = make();
-    expect(await d.claim(7_100_000)).toBe(true);
+    expect(await d.claim(7_100_000)).toBe("claimed");
+    await d.done(7_100_000);
     await d.prune();
-    expect(await d.claim(7_100_000)).toBe(false);
+    expect(await d.claim(7_100_000)).toBe("duplicate");
   });
 });
 
@@ -100,13 +118,27 @@ describe("webhook server", () => {
     expect(handled).toEqual([1]);
   });
 
-  it("answers 200 to a duplicate without handling it again", async () => {
+  it("answers a copy of an update in progress 503 (Telegram comes back), a copy of a done one 200", async () => {
     const statuses = await Promise.all(
       [2, 2, 2, 3].map((id) => postUpdate(port, "/hook", SECRET, startUpdate(id, 10))),
     );
-    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(statuses.filter((x) => x === 200)).toHaveLength(2);
+    expect(statuses.filter((x) => x === 503)).toHaveLength(2);
+    // Telegram's retry after the first one finished: a duplicate, answered 200 and not handled again
+    expect(await postUpdate(port, "/hook", SECRET, startUpdate(2, 10))).toBe(200);
     expect(handled.filter((x) => x === 2)).toHaveLength(1);
     expect(handled.filter((x) => x === 3)).toHaveLength(1);
+  });
+
+  it("processes Telegram's retry of an update whose instance died while handling it", async () => {
+    // another instance claimed update 9 and was killed: its processing claim has a short lease
+    const other = new RedisDeduper(redis, `${prefix}srv:`);
+    expect(await other.claim(9, 200)).toBe("claimed");
+    expect(await postUpdate(port, "/hook", SECRET, startUpdate(9, 10))).toBe(503);
+    expect(handled).not.toContain(9);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await postUpdate(port, "/hook", SECRET, startUpdate(9, 10))).toBe(200);
+    expect(handled.filter((x) => x === 9)).toHaveLength(1);
   });
 
   it("releases the claim of a failed update so that the retry is handled", async () => {

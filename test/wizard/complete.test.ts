@@ -1,7 +1,6 @@
 // A supplier completes the whole wizard (Russian, then Kazakh), saves, forms the PDF and sends it to the head.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Harness } from "../helpers/bot.ts";
-import { telegramLimitViolations } from "../helpers/bot.ts";
+import { endBotTest, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { draftOf, fillBase, PDF, pressVerb, selectAll, stepOf, wizardHarness } from "./helpers.ts";
 
@@ -12,10 +11,7 @@ beforeAll(async () => {
   db = await createTestDb();
   h = await wizardHarness(db.prisma);
 });
-afterAll(async () => {
-  await h?.close();
-  await db?.drop();
-});
+afterAll(() => endBotTest([h], db));
 
 describe("application wizard, end to end", () => {
   it("a Russian-speaking supplier+admin fills every section, saves, forms the PDF and sends it to the head", async () => {
@@ -32,13 +28,17 @@ describe("application wizard, end to end", () => {
     expect(texts).toContain("«Обработан»");
     const app = await draftOf(db.prisma, "100140001231");
     expect(app.status).toBe("DRAFT");
-    expect(app.licences.length).toBeGreaterThan(0);
+    // D1 is drawn from the fetched licences by the chosen subtypes: nothing chosen yet, nothing attached
+    expect(app.licences).toHaveLength(0);
+    // the bases come from the appendices of the own and the linked BIN's licences
     expect(app.bases.map((b) => b.address)).toEqual([
       "г. Астана, район Есиль, проспект Мәңгілік Ел, 55",
       "г. Астана, район Сарыарка, улица Бейбітшілік, 10",
+      "г. Астана, район Байқоңыр, улица Жұбанова, 7",
     ]);
-    // A1–A3 read-only
+    // A1–A3 read-only, and the step counter
     expect(u.last()?.payload.text).toContain("100140001231");
+    expect(u.last()?.payload.text).toMatch(/Шаг 1 из \d+/);
     expect(await stepOf(db.prisma, app.id)).toBe("A_OWN");
 
     await pressVerb(u, "wz.own", "1");
@@ -47,10 +47,21 @@ describe("application wizard, end to end", () => {
     await selectAll(u, "c");
     expect(await stepOf(db.prisma, app.id)).toBe("A_PHARM"); // PHC chosen → A9
     await pressVerb(u, "wz.ph", "1");
+    // D1 (issue 10): only the licences whose codes match a chosen subtype — the L60 ones whose appendices list the
+    // chosen care, L61/L64 that PHC with a pharmacy requires (R1); not the A15 licence no chosen subtype needs
+    const d1 = await db.prisma.applicationLicence.findMany({
+      where: { applicationId: app.id },
+      include: { licence: true },
+    });
+    expect(d1.map((l) => l.licence.number).sort()).toEqual([
+      "KZ12LAA00012345",
+      "KZ31LAA00056789",
+      "KZ45LCA00023456",
+      "KZ78LHA00034567",
+    ]);
     await pressVerb(u, "wz.reg", "ASTANA");
     expect(await stepOf(db.prisma, app.id)).toBe("C_LIST");
-    await fillBase(db.prisma, u, app.id, 1);
-    await fillBase(db.prisma, u, app.id, 2);
+    for (const n of [1, 2, 3]) await fillBase(db.prisma, u, app.id, n);
     await pressVerb(u, "wz.bd");
     expect(await stepOf(db.prisma, app.id)).toBe("D2");
     await u.sendDocument({ fileName: "registration.pdf", mimeType: "application/pdf", bytes: PDF("reg") });

@@ -1,12 +1,11 @@
 // Drafts: «Сохранить» with every error and its section (M1–M3 exact texts, ru and kk), G1, delete with
-// confirmation (T3), edit with the ownership form locked (§3.7), «Внести изменение» (T20), T4/T5 guards.
+// confirmation (T3), edit with the ownership form locked (§3.7, checked on every write), «Внести изменение»
+// (T20), T4/T5 guards.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cb, parseCb } from "../../bot/callbacks.ts";
+import { cb, parseCb } from "../../bot/kit/callbacks.ts";
 import { endBotTest, type Harness, type TestUser } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
-import { loadDraft } from "../../conversations/wizard/repo.ts";
-import { previousDraft, toDomainDraft, validateDraft } from "../../conversations/wizard/validate.ts";
-import { updateDraft } from "../../prisma/store/applications.ts";
+import { userIdOf } from "../helpers/e2e.ts";
 import { decoded, draftOf, fillBase, PDF, pressVerb, selectAll, stepOf, wizardHarness } from "./helpers.ts";
 
 let db: TestDb;
@@ -74,6 +73,7 @@ describe("drafts", () => {
     expect(verbs).toEqual(expect.arrayContaining(["wz.j:A", "wz.j:R", "wz.j:C", "wz.j:D"]));
     const after = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
     expect(after.version).toBe(before.version);
+    expect(after.savedAt).toBeNull();
     // jump to Section C from the error list
     await pressVerb(u, "wz.j", "C");
     expect(await stepOf(db.prisma, app.id)).toBe("C_LIST");
@@ -95,7 +95,7 @@ describe("drafts", () => {
       data: { subtypes: ["DIAG_CT_MRI"] },
     });
     await db.prisma.productionBase.create({
-      data: { applicationId: app.id, position: 99, address: "қосымша мекенжай" },
+      data: { applicationId: app.id, position: 99, address: "қосымша мекенжай", subtypes: [] },
     });
     await openSummary(app.id, kk);
     const m = h.mark();
@@ -138,20 +138,24 @@ describe("drafts", () => {
     await selectAll(u, "s");
     await pressVerb(u, "wz.ph", "0");
     await pressVerb(u, "wz.reg", "ASTANA");
-    await fillBase(db.prisma, u, app.id, 1);
-    await fillBase(db.prisma, u, app.id, 2);
+    for (const b of (await draftOf(db.prisma, BIN)).bases) await fillBase(db.prisma, u, app.id, b.position);
     await pressVerb(u, "wz.bd");
     await u.sendDocument({ fileName: "reg.pdf", mimeType: "application/pdf", bytes: PDF() });
     await pressVerb(u, "wz.d2");
     await pressVerb(u, "wz.d3");
     await pressVerb(u, "wz.sv");
     const saved = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
-    // send before the form is generated
-    let m = h.mark();
-    await u.press(cb("ap.send", [app.id], saved.version));
-    expect(h.since(m).find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain(
-      "Сначала сформируйте заявку о включении",
+    expect(saved.savedAt).not.toBeNull();
+    // the buttons after «Сохранить» are the table's: no «Отправить» before the form exists
+    expect(decoded(u).map((b) => b.cb.verb)).toEqual(
+      expect.arrayContaining(["ap.cont", "ap.form", "ap.del"]),
     );
+    expect(decoded(u).map((b) => b.cb.verb)).not.toContain("ap.send");
+    // a forged «Отправить» before the form is generated: refused with the button to make it
+    const m = h.mark();
+    await u.press(cb("ap.send", [app.id], saved.version));
+    expect(u.texts(h.since(m)).join("\n")).toContain("Сначала сформируйте заявку о включении");
+    expect(decoded(u).some((b) => b.cb.verb === "ap.form")).toBe(true);
     expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("DRAFT");
 
     // edit: Section A starts at the status, the ownership form is shown read-only
@@ -169,71 +173,45 @@ describe("drafts", () => {
       .flat()
       .map((b) => b.callback_data)
       .find((d) => d?.startsWith("wz.own:") && parseCb(d)?.ids[0] === app.id)!;
-    m = h.mark();
+    const m2 = h.mark();
     await u.press(oldOwn);
-    expect(h.since(m).find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain("устарела");
+    expect(h.since(m2).find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain("устарела");
     expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).ownershipFormCode).toBe(
       saved.ownershipFormCode,
     );
   });
 
-  it("§3.7: an ownership form changed behind the wizard's back after «Сохранить» is refused by the domain", async () => {
+  it("§3.7: once the first version was saved, a write of another ownership form is refused by the domain", async () => {
     const app = await draftOf(db.prisma, BIN);
     const saved = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
-    expect((saved.progress as { locked?: { ownershipFormCode: string } }).locked?.ownershipFormCode).toBe(
-      saved.ownershipFormCode,
-    );
     const other = await db.prisma.ownershipForm.findFirstOrThrow({
       where: { code: { not: saved.ownershipFormCode ?? "" } },
     });
-    // a forged write that got past the UI lock (the store's T2 write does not know about §3.7)
-    const forged = await updateDraft(
-      db.prisma,
-      app.id,
-      saved.version,
-      { ownershipFormCode: other.code },
-      { actorId: saved.authorId, now: new Date() },
-    );
-    expect(forged.ok).toBe(true);
-    const full = (await loadDraft(db.prisma, app.id))!;
-    const report = await validateDraft(db.prisma, full, new Date());
-    expect(report.errors).toContainEqual(expect.objectContaining({ code: "field_immutable", field: "A4" }));
-    // «Сохранить» in the bot lists it and keeps the draft as it was
-    const atSum = await db.prisma.application.update({
+    // a write that got past the UI lock, straight through the application layer
+    const view = (await h.app.drafts.load(app.id, saved.authorId))!;
+    const r = await h.app.drafts.edit(view, { ownershipFormCode: other.code });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.kind === "denied" && r.errors[0]?.code).toBe("field_immutable");
+    // a forged ownership button at the current version and at A_OWN: told why, nothing written
+    const atOwn = await db.prisma.application.update({
       where: { id: app.id },
-      data: { progress: { ...(saved.progress as object), step: "SUM" }, version: { increment: 1 } },
+      data: { progress: { step: "A_OWN", sum: true }, version: { increment: 1 } },
     });
-    await u.press(cb("ap.cont", [app.id], atSum.version));
     const m = h.mark();
-    await pressVerb(u, "wz.sv");
-    expect(u.texts(h.since(m)).join("\n")).toContain("(Форма собственности СЗ): это поле нельзя изменить");
-    // «Отправить на подписание» is refused by the same check
-    const cur = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
-    const m2 = h.mark();
-    await u.press(cb("ap.send", [app.id], cur.version));
-    expect(u.texts(h.since(m2)).join("\n")).toContain("это поле нельзя изменить");
-    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("DRAFT");
-    // back to the saved form: saving works again
-    const back = await updateDraft(
-      db.prisma,
-      app.id,
-      cur.version,
-      { ownershipFormCode: saved.ownershipFormCode },
-      { actorId: saved.authorId, now: new Date() },
+    await u.press(cb("wz.own", [app.id, 0], atOwn.version));
+    expect(h.since(m).find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain(
+      "нельзя изменить",
     );
-    expect(back.ok).toBe(true);
-    expect(
-      (await validateDraft(db.prisma, (await loadDraft(db.prisma, app.id))!, new Date())).errors.map(
-        (e) => e.code,
-      ),
-    ).not.toContain("field_immutable");
+    expect((await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } })).ownershipFormCode).toBe(
+      saved.ownershipFormCode,
+    );
   });
 
   it("T20: «Внести изменение» on «Включен в БД» makes a new version in «Проект»; the old one stays", async () => {
     const app = await draftOf(db.prisma, BIN);
     const included = await db.prisma.application.update({
       where: { id: app.id },
-      data: { status: "INCLUDED", version: { increment: 1 } },
+      data: { status: "INCLUDED", decisionKind: "INCLUSION", version: { increment: 1 } },
     });
     await u.send("/drafts");
     await u.press(cb("ap.view", [app.id]));
@@ -243,29 +221,30 @@ describe("drafts", () => {
     expect(next.versionNo).toBe(2);
     expect(next.chainId).toBe(app.chainId);
     expect(next.regionCode).toBe("ASTANA");
+    expect(next.savedAt).toBeNull();
     const old = await db.prisma.application.findUniqueOrThrow({ where: { id: app.id } });
     expect(old.status).toBe("INCLUDED");
-    // the store takes the old row's lock (version + 1) but its data and status stay
-    expect(old.version).toBeGreaterThanOrEqual(included.version);
     expect(old.ownershipFormCode).toBe(included.ownershipFormCode);
     expect(old.supplierSubtypes).toEqual(included.supplierSubtypes);
-    expect(await stepOf(db.prisma, next.id)).toBe("SUM");
     expect(u.texts().join("\n")).toContain("Создана новая версия заявки");
+    // what the version took over is shown for confirmation first (issue 14), Section A first
+    expect(await stepOf(db.prisma, next.id)).toBe("PF_A");
+    expect(u.last()?.payload.text).toContain("Данные перенесены из заявки");
     // the ownership form is editable in «Внести изменение»
-    await pressVerb(u, "wz.j", "A");
+    await pressVerb(u, "wz.pc");
     expect(await stepOf(db.prisma, next.id)).toBe("A_OWN");
     await pressVerb(u, "wz.own", "0");
     const changed = await db.prisma.application.findUniqueOrThrow({ where: { id: next.id } });
     expect(changed.ownershipFormCode).not.toBe(old.ownershipFormCode);
-    // the immutability check compares with the version the changes are made to (MAKE_CHANGES: A4 free)
-    const nextFull = (await loadDraft(db.prisma, next.id))!;
-    const previous = await previousDraft(db.prisma, nextFull, toDomainDraft(nextFull, new Set(), new Set()));
-    expect(previous?.ownershipFormCode).toBe(old.ownershipFormCode);
-    expect(previous?.identity?.bin).toBe(BIN);
-    expect((await validateDraft(db.prisma, nextFull, new Date())).errors.map((e) => e.code)).not.toContain(
+    const nextView = (await h.app.drafts.load(next.id, await userIdOf(db.prisma, 100001)))!;
+    expect((await h.app.drafts.validate(nextView)).errors.map((e) => e.code)).not.toContain(
       "field_immutable",
     );
-    // a second «Внести изменение» on the old version is refused (an open version exists)
+    // DECISIONS 28: the new version is unsaved, so it blocks nothing: «Внести изменение» on the old one is still offered
+    await u.press(cb("ap.view", [app.id]));
+    expect(decoded(u).some((b) => b.cb.verb === "ap.chg")).toBe(true);
+    // once a new version is saved, a second «Внести изменение» is refused
+    await db.prisma.application.update({ where: { id: next.id }, data: { savedAt: new Date() } });
     await u.press(cb("ap.chg", [app.id], old.version));
     expect(u.texts().at(-1)).toContain("Внести изменения нельзя");
     expect(await db.prisma.application.count({ where: { chainId: app.chainId } })).toBe(2);

@@ -1,7 +1,7 @@
 // Step details: paginated multi-select, КАТО levels (up, search, leaf), adding/removing bases,
 // licences older than 24 h refreshed from the summary (DECISIONS 1).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cb } from "../../bot/callbacks.ts";
+import { cb } from "../../bot/kit/callbacks.ts";
 import { endBotTest, type Harness, type TestUser, telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { decoded, draftOf, pressVerb, stepOf, wizardHarness } from "./helpers.ts";
@@ -37,9 +37,10 @@ describe("wizard steps", () => {
     // the licence appendices allow every catalogue subtype
     const all = (await db.prisma.careSubtype.findMany({ where: { asSupplier: true } })).map((s) => s.code);
     expect(all.length).toBeGreaterThan(5);
-    const draft = await draftOf(db.prisma, BIN);
+    // the organisation's fetched licences are what Section A offers (D1 is drawn from them by the choice)
+    const org = await db.prisma.organisation.findUniqueOrThrow({ where: { bin: BIN } });
     const appendix = await db.prisma.licenceAppendix.findFirstOrThrow({
-      where: { licenceId: { in: draft.licences.map((l) => l.licenceId) }, careSubtypes: { isEmpty: false } },
+      where: { licence: { orgId: org.id }, careSubtypes: { isEmpty: false } },
     });
     await db.prisma.licenceAppendix.update({ where: { id: appendix.id }, data: { careSubtypes: all } });
     await db.prisma.application.update({ where: { id: appId }, data: { asSupplier: true } });
@@ -61,16 +62,17 @@ describe("wizard steps", () => {
 
   it("КАТО: levels down to a leaf, «up», and a search by typed name", async () => {
     await goTo("C_KATO", { pos: 1, kato: null });
+    expect(u.last()?.payload.text).toMatch(/Шаг \d+ из \d+/);
     const firstTop = decoded(u).find((b) => b.cb.verb === "wz.kt")!;
     await u.press(firstTop.data!);
     expect(u.last()?.payload.text).toContain(firstTop.text.replace("📂 ", ""));
     await pressVerb(u, "wz.ku");
     expect(u.last()?.payload.text).toContain("верхний уровень");
     // top level is paginated (20 regions and cities)
-    await pressVerb(u, "wz.kp", "1");
+    await pressVerb(u, "wz.kp", "0", "1");
     expect(decoded(u).some((b) => b.text === "2/3")).toBe(true);
     await u.send("район Есиль");
-    const leaf = decoded(u).find((b) => b.cb.verb === "wz.kt" && b.text.startsWith("📍"))!;
+    const leaf = decoded(u).find((b) => b.cb.verb === "wz.kl" && b.text.startsWith("📍"))!;
     await u.press(leaf.data!);
     expect(await stepOf(db.prisma, appId)).toBe("C_SES");
     const base = (await draftOf(db.prisma, BIN)).bases[0]!;

@@ -1,0 +1,44 @@
+// The application layer: use cases, no grammY. The bot, the wizard, the prompts and the outbox ask it and show
+// what it answers; it is the only importer of prisma/store. Built once by the composition root.
+import { act, type ActOptions, type Command } from "./act.ts";
+import { createClassifierCache } from "./classifiers.ts";
+import { documentUseCases } from "./documents.ts";
+import { headUseCases } from "./head.ts";
+import { licenceUseCases } from "./licences.ts";
+import { draftUseCases } from "./drafts.ts";
+import { outboxUseCases } from "./outbox.ts";
+import { peopleUseCases } from "./people.ts";
+import type { AppPorts } from "./ports.ts";
+import { staffUseCases } from "./staff.ts";
+import { surveyUseCases } from "./survey.ts";
+import { supplierUseCases } from "./supplier.ts";
+
+export function createApp(ports: AppPorts) {
+  const classifiers = createClassifierCache(ports.store);
+  const licences = licenceUseCases(ports, classifiers);
+  return {
+    ports,
+    clock: ports.clock,
+    classifiers,
+    /** THE entry for state changes. */
+    act: (cmd: Command, opts?: ActOptions) => act(ports, cmd, opts),
+    people: peopleUseCases(ports),
+    documents: documentUseCases(ports, classifiers),
+    staff: staffUseCases(ports, classifiers),
+    drafts: draftUseCases(ports, classifiers, licences),
+    outbox: outboxUseCases(ports),
+    survey: surveyUseCases(ports, classifiers),
+    head: headUseCases(ports, classifiers),
+    supplier: supplierUseCases(ports),
+    licences,
+    /** Is the database reachable? (readiness) */
+    ping: () => ports.store.ping(),
+  };
+}
+
+export type App = ReturnType<typeof createApp>;
+export type { Command, Outcome } from "./act.ts";
+export type { AppPorts } from "./ports.ts";
+export type { HeadView, M4Notice } from "./head.ts";
+export type { FetchResult, LicenceScreen } from "./licences.ts";
+export type { ListFilter, ListPage, SupplierView } from "./supplier.ts";

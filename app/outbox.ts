@@ -1,0 +1,35 @@
+// What the outbox worker asks of the application layer: what a row turns into (the recipient's language, the
+// application's card, the recipient's facts for the buttons), and the closing of a step decided while its
+// message was on the way (the one "is the step still open" rule: domain/workflow.ts isStageLive).
+import { isStageLive, isStageMessageKind } from "../domain/workflow.ts";
+import type { AppPorts } from "./ports.ts";
+
+export interface OutboxRowRef {
+  id: bigint;
+  kind: string;
+  payload: unknown;
+  chatId: bigint;
+  userId: string | null;
+  applicationId: string | null;
+  stageKey: string | null;
+  stageAt: Date | null;
+}
+
+export function outboxUseCases(ports: AppPorts) {
+  const store = ports.store.outbox;
+  return {
+    async context(row: OutboxRowRef) {
+      const ctx = await store.context(row, { facts: isStageMessageKind(row.kind) });
+      const live = isStageLive({ kind: row.kind, stageAt: row.stageAt }, ctx.card);
+      return { ...ctx, live };
+    },
+    /** After a stage message was sent: close it at once if its step was decided meanwhile. */
+    async afterSent(row: OutboxRowRef, messageId: number): Promise<void> {
+      if (!row.applicationId || !row.stageAt || !isStageMessageKind(row.kind)) return;
+      await store.closeIfDecided(
+        { ...row, applicationId: row.applicationId, stageAt: row.stageAt },
+        messageId,
+      );
+    },
+  };
+}

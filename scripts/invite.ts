@@ -1,0 +1,136 @@
+// Issue a one-time invite and print its deep link.
+//
+//   npm run invite -- --bin 100140001231 --role SUPPLIER,ORG_ADMIN [--name "Иванов Иван"] [--days 7]
+//   npm run invite -- --bin 100140001231 --role HEAD
+//   npm run invite -- --branch BR-ASTANA --role REVIEWER,CHECKER
+//
+// The bot's username comes from --bot, BOT_USERNAME, or getMe with BOT_TOKEN. DATABASE_URL is required.
+import "dotenv/config";
+import { parseArgs } from "node:util";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { isValidIinBin } from "../domain/iin.ts";
+import { ORG_ROLES, type OrgRole, STAFF_ROLES, type StaffRole } from "../domain/types.ts";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { createInvite, DEFAULT_INVITE_TTL_MS } from "../prisma/store/people.ts";
+
+export interface InviteArgs {
+  bin?: string;
+  branch?: string;
+  roles: string[];
+  name?: string;
+  days?: number;
+  bot?: string;
+}
+
+const USAGE = `usage:
+  npm run invite -- --bin <BIN> --role SUPPLIER,ORG_ADMIN|HEAD|HEAD_ATTORNEY [--name "Full Name"] [--days 7] [--bot <username>]
+  npm run invite -- --branch <branch id> --role REVIEWER,CHECKER,APPROVER,MANAGER [--name ...] [--days 7]`;
+
+export function parseInviteArgs(argv: string[]): InviteArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      bin: { type: "string" },
+      branch: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+      days: { type: "string" },
+      bot: { type: "string" },
+    },
+    strict: true,
+  });
+  const roles = (values.role ?? "")
+    .split(",")
+    .map((r) => r.trim().toUpperCase())
+    .filter(Boolean);
+  if (!roles.length) throw new Error("--role is required");
+  if (!values.bin === !values.branch) throw new Error("give exactly one of --bin or --branch");
+  const days = values.days === undefined ? undefined : Number(values.days);
+  if (days !== undefined && !(days > 0 && days <= 90)) throw new Error("--days must be between 1 and 90");
+  if (values.bin) {
+    const bad = roles.filter((r) => !(ORG_ROLES as readonly string[]).includes(r));
+    if (bad.length)
+      throw new Error(`not organisation roles: ${bad.join(", ")} (use ${ORG_ROLES.join(", ")})`);
+    if (!isValidIinBin(values.bin))
+      throw new Error(`${values.bin} is not a valid BIN/IIN (12 digits, check digit)`);
+  } else {
+    const bad = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r));
+    if (bad.length)
+      throw new Error(`not Fund staff roles: ${bad.join(", ")} (use ${STAFF_ROLES.join(", ")})`);
+  }
+  return { bin: values.bin, branch: values.branch, roles, name: values.name, days, bot: values.bot };
+}
+
+export const deepLink = (botUsername: string, code: string) =>
+  `https://t.me/${botUsername.replace(/^@/, "")}?start=${code}`;
+
+async function botUsername(explicit?: string): Promise<string> {
+  const name = explicit ?? process.env.BOT_USERNAME;
+  if (name) return name;
+  const token = process.env.BOT_TOKEN;
+  if (!token) throw new Error("set --bot <username>, BOT_USERNAME or BOT_TOKEN to build the link");
+  const root = process.env.BOT_API_ROOT ?? "https://api.telegram.org";
+  const res = await fetch(`${root}/bot${token}/getMe`);
+  const body = (await res.json()) as { ok: boolean; result?: { username?: string } };
+  if (!body.ok || !body.result?.username) throw new Error("getMe failed: check BOT_TOKEN");
+  return body.result.username;
+}
+
+/** Create the invite; returns the code and the deep link. */
+export async function issueInvite(
+  prisma: PrismaClient,
+  args: InviteArgs,
+  username: string,
+  now = new Date(),
+) {
+  let orgId: string | null = null;
+  let branchId: string | null = null;
+  if (args.bin) {
+    const org = await prisma.organisation.findUnique({ where: { bin: args.bin }, select: { id: true } });
+    if (!org) throw new Error(`no organisation with BIN ${args.bin} (seed it or add it first)`);
+    orgId = org.id;
+  } else if (args.branch) {
+    const br = await prisma.branch.findUnique({ where: { id: args.branch }, select: { id: true } });
+    if (!br) throw new Error(`no Fund branch ${args.branch}`);
+    branchId = br.id;
+  }
+  const invite = await createInvite(prisma, {
+    orgId,
+    branchId,
+    orgRoles: args.bin ? (args.roles as OrgRole[]) : [],
+    staffRoles: args.branch ? (args.roles as StaffRole[]) : [],
+    fullName: args.name ?? null,
+    now,
+    ttlMs: args.days ? args.days * 86400_000 : DEFAULT_INVITE_TTL_MS,
+  });
+  return { code: invite.code, expiresAt: invite.expiresAt, link: deepLink(username, invite.code) };
+}
+
+async function main() {
+  let args: InviteArgs;
+  try {
+    args = parseInviteArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error("DATABASE_URL is required");
+    process.exit(2);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  try {
+    const username = await botUsername(args.bot);
+    const r = await issueInvite(prisma, args, username);
+    console.log(r.link);
+    console.error(`one-time invite, valid until ${r.expiresAt.toISOString()}`);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exitCode = 1;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
