@@ -42,3 +42,11 @@ export type { AppPorts } from "./ports.ts";
 export type { HeadView, M4Notice } from "./head.ts";
 export type { FetchResult, LicenceScreen } from "./licences.ts";
 export type { ListFilter, ListPage, SupplierView } from "./supplier.ts";
+/** The read models the views show (their shape is the store's; the bot names them through app/). */
+export type {
+  CardData,
+  CardEvent,
+  Cursor,
+  LicenceDetail,
+  LicenceRequestRow,
+} from "../prisma/store/index.ts";

@@ -2,7 +2,7 @@
 // application, in the reader's language. Pure: data in, HTML out (used by the features and by the outbox).
 import type { Names } from "../../app/classifiers.ts";
 import type { AppSnapshot } from "../../domain/contracts.ts";
-import type { CardData, CardEvent } from "../../prisma/store/index.ts";
+import type { CardData, CardEvent } from "../../app/index.ts";
 import { fmtDate, fmtDateTime, nameIn } from "../kit/format.ts";
 import { escapeHtml } from "../kit/html.ts";
 import type { Lang, Translate } from "../kit/i18n.ts";

@@ -4,7 +4,7 @@
 // supplier's «Просмотр» use it; the caller pages it to Telegram's limits with splitHtml).
 import { applicationNumber } from "../../app/head.ts";
 import { registryValue } from "../../domain/registryValues.ts";
-import type { CardData } from "../../prisma/store/index.ts";
+import type { CardData } from "../../app/index.ts";
 import { fmtDate, fmtDateTime, fmtSize, nameIn } from "../kit/format.ts";
 import { escapeHtml } from "../kit/html.ts";
 import type { CardView } from "./card.ts";

@@ -5,7 +5,9 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Names } from "../../app/classifiers.ts";
 import type { TransitionFacts } from "../../domain/ports.ts";
 import { allowedActions } from "../../domain/stateMachine.ts";
-import type { CardData } from "../../prisma/store/index.ts";
+import type { Status } from "../../domain/types.ts";
+import { stageFor } from "../../domain/workflow.ts";
+import type { CardData } from "../../app/index.ts";
 import { cb } from "../kit/callbacks.ts";
 import { fmtDateTime, nameIn } from "../kit/format.ts";
 import { clipHtml, escapeHtml } from "../kit/html.ts";
@@ -68,6 +70,8 @@ function body(v: NotificationView, row: NotificationRow): string {
     return lines.join("\n");
   }
   const to = str(p.to) ?? str(p.stageStatus) ?? card.status;
+  /** Back with the supplier (the head's rejection returns the draft): the reasons are theirs to read. */
+  const backToSupplier = stageFor(to as Status)?.side === "SUPPLIER";
   if (row.kind === "status_changed") {
     const label = statusLabel(t, to);
     const headline =
@@ -76,7 +80,7 @@ function body(v: NotificationView, row: NotificationRow): string {
     lines.push(t("notify:field.org", { value: escapeHtml(nameIn(lang, card.org)) }));
     if (card.region) lines.push(t("notify:field.region", { value: escapeHtml(nameIn(lang, card.region)) }));
     if (!headline.includes(label)) lines.push(t("notify:field.status", { value: label }));
-    if (p.final === true || to === "DRAFT") lines.push(...reasonsForSupplier(v, p, to));
+    if (p.final === true || backToSupplier) lines.push(...reasonsForSupplier(v, p, backToSupplier));
     else if (str(p.reasonText))
       lines.push(t("notify:field.reason", { value: escapeHtml(String(p.reasonText)) }));
     return lines.join("\n");
@@ -101,11 +105,11 @@ function body(v: NotificationView, row: NotificationRow): string {
 }
 
 /** DECISIONS 13: the reasons and notes of a negative decision reach the supplier. */
-function reasonsForSupplier(v: NotificationView, p: Payload, to: string): string[] {
+function reasonsForSupplier(v: NotificationView, p: Payload, backToSupplier: boolean): string[] {
   const { t, names, card } = v;
   const out: string[] = [];
   const reasonText =
-    str(p.reasonText) ?? (to === "DRAFT" ? (card?.headRejectReason ?? undefined) : undefined);
+    str(p.reasonText) ?? (backToSupplier ? (card?.headRejectReason ?? undefined) : undefined);
   const kind = str(p.noticeKind) as "REJECTION" | "EXCLUSION" | "INCLUSION" | undefined;
   const codes = strs(p.reasons);
   if (kind && kind !== "INCLUSION" && codes.length)

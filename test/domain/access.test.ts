@@ -156,6 +156,7 @@ describe("domain/drafts.ts", () => {
       katoCode: null,
       sesFileId: null,
       subtypes: [],
+      coordsConfirmed: null,
     });
     const old: BaseInput[] = [
       { address: "г. Астана, ул. Абая, 1", katoCode: "711210000", sesFileId: "s1", subtypes: ["P"] },

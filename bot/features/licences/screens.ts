@@ -4,7 +4,7 @@ import { InlineKeyboard } from "grammy";
 import type { Names } from "../../../app/classifiers.ts";
 import type { FetchResult, LicenceScreen } from "../../../app/index.ts";
 import type { RegistryField } from "../../../domain/registryValues.ts";
-import type { LicenceDetail, LicenceRequestRow } from "../../../prisma/store/index.ts";
+import type { LicenceDetail, LicenceRequestRow } from "../../../app/index.ts";
 import { cb } from "../../kit/callbacks.ts";
 import { fmtDate, fmtDateTime } from "../../kit/format.ts";
 import { escapeHtml } from "../../kit/html.ts";

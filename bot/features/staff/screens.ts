@@ -7,7 +7,7 @@ import { QUEUE_COUNT_CAP, QUEUE_PAGE } from "../../../app/staff.ts";
 import { workingDaysBetween } from "../../../domain/calendar.ts";
 import type { AppSnapshot } from "../../../domain/contracts.ts";
 import type { Action, StaffRole } from "../../../domain/types.ts";
-import type { Cursor } from "../../../prisma/store/index.ts";
+import type { Cursor } from "../../../app/index.ts";
 import { cb } from "../../kit/callbacks.ts";
 import { nameIn } from "../../kit/format.ts";
 import { escapeHtml } from "../../kit/html.ts";
