@@ -29,6 +29,7 @@ import {
   withStorageRetry,
 } from "./kit/resilience.ts";
 import { answerOnce, isAnswered } from "./kit/ui.ts";
+import { metricsMiddleware } from "./runtime/metrics.ts";
 
 export interface BotDeps {
   app: App;
@@ -68,6 +69,8 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
   const health = new Health();
   const policy: RetryPolicy = opts.onUnavailable ?? { mode: "wait" };
 
+  // First: every update is counted by kind and timed (the /metrics endpoint of bot/runtime/http.ts).
+  bot.use(metricsMiddleware());
   // Per-update context: the application, a logger that carries the update id (never personal data), the
   // language of the person's Telegram app until they chose one.
   bot.use(async (ctx, next) => {
