@@ -70,15 +70,18 @@ export async function generate(pool: pg.Pool, orgs: number, apps: number): Promi
           r AS (SELECT array_agg(code ORDER BY code) AS codes FROM "Region"),
           s AS (SELECT $3::text[] AS st)
      INSERT INTO "Application"(id, "chainId", "versionNo", "orgId", "authorId", "regionCode", status, version,
-                               "supplierSubtypes", "coExecutorSubtypes", "createdAt", "updatedAt", "statusChangedAt")
+                               "supplierSubtypes", "coExecutorSubtypes", "createdAt", "updatedAt", "statusChangedAt", "savedAt")
      SELECT gen_random_uuid()::text, md5(g::text), 1, o.id, 'bench-author',
             r.codes[1 + (hashint4(g) & 2147483647) % array_length(r.codes, 1)],
             s.st[1 + (hashint4(g + 7) & 2147483647) % array_length(s.st, 1)]::"ApplicationStatus", 1,
-            '{}', '{}', t, t, t
+            '{}', '{}', t, t, t, t
        FROM generate_series(0, $2::int - 1) g
        CROSS JOIN r CROSS JOIN s
        JOIN o ON o.rn = (hashint4(g + 13) & 2147483647) % $1::int
-       CROSS JOIN LATERAL (SELECT now() - ((hashint4(g + 29) & 2147483647) % (3 * 365 * 86400)) * interval '1 second' AS t) tt`,
+       CROSS JOIN LATERAL (SELECT now() - ((hashint4(g + 29) & 2147483647) % (3 * 365 * 86400)) * interval '1 second' AS t) tt
+     -- an organisation has one open application per region (Application_one_open_per_region_key): the few
+     -- generated rows that would be a second one are skipped, so the count is a little under the target
+     ON CONFLICT DO NOTHING`,
     [orgs, apps, statuses],
   );
   await pool.query(`ANALYZE "Organisation"`);
@@ -369,8 +372,9 @@ async function benchFeatureQueries(
           label: `${label}: SQL p99`,
           unit: "ms",
           value: sql.p99,
-          target: "≤ 10",
-          verdict: check(sql.p99, "<=", 10),
+          // issue 10: /queue for every role, SQL p99 ≤ 5 ms on 1 M applications; the supplier's list keeps 10
+          target: `≤ ${key.startsWith("queue_screen") ? 5 : 10}`,
+          verdict: check(sql.p99, "<=", key.startsWith("queue_screen") ? 5 : 10),
         },
         {
           key: `storage.${key}.prisma_p99_ms`,

@@ -1,6 +1,7 @@
 // The update scenarios of the update benchmark. Each prepares its data (bulk SQL), checks once that
 // the feature answers (not the fallback), and returns the update for operation i.
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import type { Update } from "grammy/types";
 import { cb } from "../bot/kit/callbacks.ts";
 import { translator } from "../bot/kit/i18n.ts";
@@ -11,7 +12,7 @@ import { type RecordedCall, userUpdates } from "./lib/fakeApi.ts";
 import { createStaff, type Population } from "./lib/population.ts";
 import type { Row } from "./lib/report.ts";
 import type { LatencySummary } from "./lib/stats.ts";
-import type { BotEnv } from "./updates.ts";
+import type { BotEnv, ScenarioTargets } from "./updates.ts";
 
 export interface ScenarioEnv {
   env: BotEnv;
@@ -46,8 +47,13 @@ export interface OpenPrepared {
 export interface Scenario {
   key: string;
   label: string;
-  /** throughputPct: closed loop, vs the bare bot; p99: open loop at the realistic rate (what a user feels). */
-  targets: { throughputPct?: number; p99?: number };
+  /**
+   * Issue 10's targets. throughputPct: closed loop, vs the fair baseline; p99: open loop at the realistic rate (what
+   * a user feels); cpuMs, roundTrips, transactions: per update.
+   */
+  targets: ScenarioTargets;
+  /** Also measure the fair baseline (a bare handler reading the same rows in one query): the status list. */
+  fairBaseline?: boolean;
   /** Measured updates: [quick, full]. */
   updates: [number, number];
   prepare(s: ScenarioEnv, n: number): Promise<Prepared | { missing: string }>;
@@ -86,10 +92,30 @@ export async function probe(
   return { ok: true, calls: fresh, why: "" };
 }
 
+/**
+ * Organisations of their own for the applications a scenario adds: an organisation has at most one open
+ * application per region (Application_one_open_per_region_key), so each added application gets one.
+ */
+let orgSeq = 0;
+async function freshOrgs(pool: pg.Pool, n: number): Promise<string[]> {
+  const from = orgSeq;
+  orgSeq += n;
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO "Organisation"(id, bin, "nameKk", "nameRu")
+     SELECT gen_random_uuid()::text, '7' || lpad(($1::int + g)::text, 11, '0'),
+            'ЖШС «Бенч c' || ($1::int + g) || '»', 'ТОО «Бенч c' || ($1::int + g) || '»'
+       FROM generate_series(0, $2::int - 1) g ORDER BY g
+     RETURNING id`,
+    [from, n],
+  );
+  return rows.map((r) => r.id);
+}
+
 const statusCheck: Scenario = {
   key: "status",
   label: "(a) status check «my applications»",
-  targets: { throughputPct: 50, p99: 25 },
+  targets: { throughputPct: 50, p99: 15, roundTrips: 2 },
+  fairBaseline: true,
   updates: [600, 3000],
   async prepare({ env, pop }) {
     const users = pop.suppliers.map((s) => userUpdates(s.tg));
@@ -113,7 +139,7 @@ const statusCheck: Scenario = {
 const checkerConfirm: Scenario = {
   key: "checker_confirm",
   label: "(c) staff decision: checker confirms",
-  targets: { p99: 50 },
+  targets: { p99: 50, cpuMs: 3, transactions: 3 },
   updates: [400, 1000],
   async prepare({ env, pop }, n) {
     const pool = env.db.pool;
@@ -129,20 +155,20 @@ const checkerConfirm: Scenario = {
     const appIds = pick.map(() => randomUUID());
     await pool.query(
       `INSERT INTO "Application"(id, "chainId", "orgId", "authorId", "regionCode", status, "decisionKind", version,
-                                 "supplierSubtypes", "coExecutorSubtypes", "asSupplier", "submittedAt", "statusChangedAt", "updatedAt")
+                                 "supplierSubtypes", "coExecutorSubtypes", "asSupplier", "submittedAt", "statusChangedAt", "updatedAt", "savedAt")
        SELECT id, gen_random_uuid()::text, org, author, region, 'AGREED_CHECK', 'INCLUSION', 1,
-              '{}', '{}', true, now() - interval '2 days', now() - interval '1 day', now()
+              '{}', '{}', true, now() - interval '2 days', now() - interval '1 day', now(), now() - interval '2 days'
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, org, author, region)`,
       [
         appIds,
-        pick.map((p) => p.supplier.orgId),
+        await freshOrgs(pool, appIds.length),
         pick.map((p) => p.supplier.userId),
         pick.map((p) => p.checker.regionCode),
       ],
     );
     await pool.query(
-      `INSERT INTO "Notice"(id, "applicationId", kind, reasons, "createdById", "checkerIds", "createdAt")
-       SELECT gen_random_uuid()::text, a, 'INCLUSION', '{}', r, ARRAY[c], now() - interval '1 day'
+      `INSERT INTO "Notice"(id, "applicationId", kind, reasons, "createdById", "checkerIds", "createdAt", "sentAt")
+       SELECT gen_random_uuid()::text, a, 'INCLUSION', '{}', r, ARRAY[c], now() - interval '1 day', now() - interval '1 day'
          FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, r, c)`,
       [appIds, pick.map((p) => reviewerOf.get(p.checker.branchId)!), pick.map((p) => p.checker.userId)],
     );
@@ -150,7 +176,13 @@ const checkerConfirm: Scenario = {
     const users = checkers.map((c) => userUpdates(c.tg));
     const update = (i: number) => users[i % users.length]!.press(cb(V.checkerConfirm, [appIds[i]!], 1), 1);
     const probeIdx = total - 1;
+    if (process.env.BENCH_TRACE) env.db.queries.trace = [];
     const p = await probe(env, checkers[probeIdx % checkers.length]!.tg, update(probeIdx));
+    if (env.db.queries.trace) {
+      console.error(`[trace] checker confirm: ${env.db.queries.trace.length} statements`);
+      for (const q of env.db.queries.trace) console.error(`[trace]   ${q}`);
+      env.db.queries.trace = undefined;
+    }
     if (!p.ok)
       return { missing: `the checker's «Подтвердить» (${V.checkerConfirm}) is not answered yet: ${p.why}` };
     const st = await pool.query<{ status: string }>(`SELECT status::text FROM "Application" WHERE id = $1`, [
@@ -158,7 +190,10 @@ const checkerConfirm: Scenario = {
     ]);
     if (st.rows[0]?.status === "AGREED_CHECK") {
       return {
-        missing: `pressing ${V.checkerConfirm} did not move the application (still AGREED_CHECK); answered: ${p.calls.map((c) => c.method).join(", ")}`,
+        missing: `pressing ${V.checkerConfirm} did not move the application (still AGREED_CHECK); answered: ${env.api.recent
+          .slice(-2)
+          .map((c) => `${c.method} ${JSON.stringify(c.payload).slice(0, 200)}`)
+          .join(", ")}`,
       };
     }
     // The open loop: 1,000 checkers (50 per branch), so that arrivals come from different chats, each
@@ -167,20 +202,20 @@ const checkerConfirm: Scenario = {
     const insertAgreed = async (ids: string[], who: typeof checkers) => {
       await pool.query(
         `INSERT INTO "Application"(id, "chainId", "orgId", "authorId", "regionCode", status, "decisionKind", version,
-                                   "supplierSubtypes", "coExecutorSubtypes", "asSupplier", "submittedAt", "statusChangedAt", "updatedAt")
+                                   "supplierSubtypes", "coExecutorSubtypes", "asSupplier", "submittedAt", "statusChangedAt", "updatedAt", "savedAt")
          SELECT id, gen_random_uuid()::text, org, author, region, 'AGREED_CHECK', 'INCLUSION', 1,
-                '{}', '{}', true, now() - interval '2 days', now() - interval '1 day', now()
+                '{}', '{}', true, now() - interval '2 days', now() - interval '1 day', now(), now() - interval '2 days'
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, org, author, region)`,
         [
           ids,
-          ids.map((_, k) => pop.suppliers[k % pop.suppliers.length]!.orgId),
+          await freshOrgs(pool, ids.length),
           ids.map((_, k) => pop.suppliers[k % pop.suppliers.length]!.userId),
           who.map((c) => c.regionCode),
         ],
       );
       await pool.query(
-        `INSERT INTO "Notice"(id, "applicationId", kind, reasons, "createdById", "checkerIds", "createdAt")
-         SELECT gen_random_uuid()::text, a, 'INCLUSION', '{}', r, ARRAY[c], now() - interval '1 day'
+        `INSERT INTO "Notice"(id, "applicationId", kind, reasons, "createdById", "checkerIds", "createdAt", "sentAt")
+         SELECT gen_random_uuid()::text, a, 'INCLUSION', '{}', r, ARRAY[c], now() - interval '1 day', now() - interval '1 day'
            FROM unnest($1::text[], $2::text[], $3::text[]) AS t(a, r, c)`,
         [ids, who.map((c) => reviewerOf.get(c.branchId)!), who.map((c) => c.userId)],
       );

@@ -20,6 +20,8 @@ const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 /** Statements sent to PostgreSQL by the counted client (round trips), so far. */
 export interface QueryCounter {
   readonly count: number;
+  /** When set, the text of every statement is appended (to see what one update costs). */
+  trace?: string[];
 }
 
 export interface BenchDb {
@@ -118,13 +120,17 @@ export async function createBenchDb(tag: string, opts: CreateDbOptions = {}): Pr
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on("error", () => {}); // an idle connection closed by the server (e.g. at drop) is not a failure
   // The bot's client: a pg pool whose connections count every statement they send.
-  const counter = { count: 0 };
+  const counter: { count: number; trace?: string[] } = { count: 0 };
   const botPool = new pg.Pool({ connectionString: url, max: 10 });
   botPool.on("error", () => {});
   botPool.on("connect", (client) => {
     const query = client.query.bind(client) as (...a: unknown[]) => unknown;
     (client as { query: unknown }).query = (...a: unknown[]) => {
       counter.count++;
+      if (counter.trace) {
+        const q = a[0] as string | { text?: string };
+        counter.trace.push((typeof q === "string" ? q : (q?.text ?? "?")).replace(/\s+/g, " ").slice(0, 160));
+      }
       return query(...a);
     };
   });

@@ -33,6 +33,8 @@ export class RecordingApi {
   readonly counts = new Map<string, number>();
   /** The last few calls per chat (newest last). */
   readonly byChat = new Map<number, RecordedCall[]>();
+  /** The last few calls of any chat, and those without one (answerCallbackQuery), newest last. */
+  readonly recent: RecordedCall[] = [];
   private nextMessageId = 1;
   private keep = 6;
 
@@ -71,6 +73,8 @@ export class RecordingApi {
         file_path: `documents/${payload.file_id}.pdf`,
       };
     }
+    this.recent.push(call);
+    if (this.recent.length > this.keep) this.recent.shift();
     if (Number.isFinite(chatId)) {
       let list = this.byChat.get(chatId);
       if (!list) {

@@ -70,11 +70,11 @@ export async function createPopulation(
   const statuses = ["INCLUDED", "REJECTED", "CHANGED", "EXCLUDED", "UNDER_REVIEW"];
   await pool.query(
     `INSERT INTO "Application"(id, "chainId", "versionNo", "orgId", "authorId", "regionCode", status, version,
-                               "supplierSubtypes", "coExecutorSubtypes", "asSupplier", "statusChangedAt", "updatedAt")
+                               "supplierSubtypes", "coExecutorSubtypes", "asSupplier", "statusChangedAt", "updatedAt", "savedAt")
      SELECT gen_random_uuid()::text, gen_random_uuid()::text, 1, s.o, s.u,
             ($3::text[])[1 + (s.ord::int + k) % array_length($3::text[], 1)],
             ($4::text[])[1 + k % array_length($4::text[], 1)]::"ApplicationStatus", 1, '{}', '{}', true,
-            now() - (k || ' days')::interval, now()
+            now() - (k || ' days')::interval, now(), now() - (k || ' days')::interval
        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(u, o, ord)
        CROSS JOIN generate_series(0, $5::int - 1) k`,
     [sup.map((s) => s.userId), sup.map((s) => s.orgId), regions, statuses, appsPerOrg],
