@@ -466,8 +466,16 @@ async function benchWizard(
   log(`wizard: ${users.length} suppliers walk the form (${appendices} licence appendices given)`);
   const q0 = env.db.queries.count;
   const cpu0 = process.cpuUsage();
+  if (process.env.BENCH_TRACE) env.db.queries.trace = [];
   const w = await walkWizard(senv, users.length, LANES);
   const cpu = process.cpuUsage(cpu0);
+  if (env.db.queries.trace) {
+    const kinds = new Map<string, number>();
+    for (const q of env.db.queries.trace) kinds.set(q.slice(0, 90), (kinds.get(q.slice(0, 90)) ?? 0) + 1);
+    console.error(`[trace] wizard: ${env.db.queries.trace.length} statements, ${walked} updates`);
+    for (const [k, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.error(`[trace] ${n}\t${k}`);
+    env.db.queries.trace = undefined;
+  }
   const walked = w.stepsPerUser * users.length;
   const tripsPerStep = (env.db.queries.count - q0) / walked;
   const cpuPerStep = (cpu.user + cpu.system) / 1000 / walked;
@@ -551,7 +559,7 @@ async function benchWizard(
       },
       {
         key: "updates.wizard.round_trips_per_step",
-        label: "(b) wizard: database round trips per step (statements, BEGIN/COMMIT included)",
+        label: "(b) wizard: database round trips per update of the walk (creation, upload and licence fetch included)",
         unit: "",
         value: tripsPerStep,
         target: "≤ 3",
