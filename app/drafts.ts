@@ -34,6 +34,7 @@ import type {
   KatoLevel,
   WizardDraft,
 } from "../prisma/store/index.ts";
+import { contentOf } from "../prisma/store/drafts.ts";
 import { act, type Outcome } from "./act.ts";
 import type { ClassifierCache, Lang } from "./classifiers.ts";
 import { applicationFormPdf } from "./formDocument.ts";
@@ -170,7 +171,7 @@ export function draftUseCases(
         userId: view.facts.actor.userId,
         input: { patch: full },
       },
-      { facts: view.facts, before: contentOfDraft(d) },
+      { facts: view.facts, before: contentOf(d) },
     );
     if (!r.ok) return r;
     const draft = applyPatch(d, full, r.version, ports.clock.now(), extra);
@@ -468,22 +469,6 @@ export function draftUseCases(
         uploadedById?: string | null;
       },
     ) => ports.files.put(bytes, meta),
-  };
-}
-
-/** The "before" of a T2 patch: the draft's content as read. */
-function contentOfDraft(d: WizardDraft) {
-  return {
-    ownershipFormCode: d.ownershipFormCode,
-    asSupplier: d.asSupplier,
-    asCoExecutor: d.asCoExecutor,
-    supplierSubtypes: d.supplierSubtypes,
-    coExecutorSubtypes: d.coExecutorSubtypes,
-    regionCode: d.regionCode,
-    hasPharmacy: d.hasPharmacy,
-    bases: d.bases,
-    licenceIds: d.licences.map((l) => l.id),
-    documents: d.documents.map((x) => ({ id: x.id, kind: x.kind, fileId: x.fileId })),
   };
 }
 

@@ -469,14 +469,15 @@ async function benchWizard(
   if (process.env.BENCH_TRACE) env.db.queries.trace = [];
   const w = await walkWizard(senv, users.length, LANES);
   const cpu = process.cpuUsage(cpu0);
+  const walked = w.stepsPerUser * users.length;
   if (env.db.queries.trace) {
     const kinds = new Map<string, number>();
     for (const q of env.db.queries.trace) kinds.set(q.slice(0, 90), (kinds.get(q.slice(0, 90)) ?? 0) + 1);
     console.error(`[trace] wizard: ${env.db.queries.trace.length} statements, ${walked} updates`);
-    for (const [k, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.error(`[trace] ${n}\t${k}`);
+    for (const [k, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.error(`[trace] ${n}\t${k}`);
     env.db.queries.trace = undefined;
   }
-  const walked = w.stepsPerUser * users.length;
   const tripsPerStep = (env.db.queries.count - q0) / walked;
   const cpuPerStep = (cpu.user + cpu.system) / 1000 / walked;
   const steps = [...w.byStep.keys()];
@@ -559,7 +560,8 @@ async function benchWizard(
       },
       {
         key: "updates.wizard.round_trips_per_step",
-        label: "(b) wizard: database round trips per update of the walk (creation, upload and licence fetch included)",
+        label:
+          "(b) wizard: database round trips per update of the walk (creation, upload and licence fetch included)",
         unit: "",
         value: tripsPerStep,
         target: "≤ 3",
