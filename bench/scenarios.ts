@@ -12,7 +12,7 @@ import { type RecordedCall, userUpdates } from "./lib/fakeApi.ts";
 import { createStaff, type Population } from "./lib/population.ts";
 import type { Row } from "./lib/report.ts";
 import type { LatencySummary } from "./lib/stats.ts";
-import type { BotEnv, ScenarioTargets } from "./updates.ts";
+import type { BotEnv, ScenarioTargets } from "./lib/botEnv.ts";
 
 export interface ScenarioEnv {
   env: BotEnv;

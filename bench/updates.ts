@@ -13,21 +13,17 @@
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import pg from "pg";
-import pino from "pino";
-import type { App } from "../app/index.ts";
-import { type AppConfig, loadConfig } from "../bot/config.ts";
 import type { AppContext } from "../bot/context.ts";
-import { createBot, sessionKey } from "../bot/createBot.ts";
 import { features } from "../bot/features/index.ts";
-import { composeApp } from "../bot/runtime/compose.ts";
 import { createBaselineBot, createFairBaselineBot } from "./lib/baselines.ts";
 import { type BenchDb, createBenchDb } from "./lib/db.ts";
-import { BOT_INFO, RecordingApi } from "./lib/fakeApi.ts";
+import { RecordingApi } from "./lib/fakeApi.ts";
 import { poissonArrivals, runLoad, runOpenLoop, seededRandom, warmupOf } from "./lib/load.ts";
 import { createPopulation, giveLicences, type Population } from "./lib/population.ts";
 import { check, missing, type Row, type Section } from "./lib/report.ts";
 import type { LatencySummary } from "./lib/stats.ts";
 import type { OpenLoopSummary } from "./lib/load.ts";
+import { chatStateBytes, createBotEnv, type ScenarioTargets } from "./lib/botEnv.ts";
 import { type Prepared, type ScenarioEnv, scenarios } from "./scenarios.ts";
 import { p50, p99, walkWizard } from "./wizard.ts";
 
@@ -42,45 +38,6 @@ export interface UpdatesOptions {
   /** Length of each open-loop run, s (default 15, --quick 4). */
   openSeconds?: number;
   log: (m: string) => void;
-}
-
-/** The bot under test, wired as in production but with the recording fetch. */
-export interface BotEnv {
-  db: BenchDb;
-  api: RecordingApi;
-  bot: Bot<AppContext>;
-  app: App;
-  config: AppConfig;
-  close(): Promise<void>;
-}
-
-export async function createBotEnv(db: BenchDb, extraEnv: Record<string, string> = {}): Promise<BotEnv> {
-  const config: AppConfig = loadConfig({
-    BOT_API_ROOT: "http://telegram.bench",
-    LOG_LEVEL: "silent",
-    FILES_DIR: `/tmp/fsms-bench-files/${process.pid}`,
-    DATABASE_URL: db.url,
-    ...extraEnv,
-  });
-  const api = new RecordingApi();
-  const logger = pino({ level: process.env.BENCH_LOG ?? "silent" });
-  const app = composeApp({ prisma: db.prisma, config, logger });
-  const bot = createBot({
-    deps: { app, config, logger, download: (u: string) => api.fetch(u) },
-    botInfo: BOT_INFO,
-    client: { fetch: api.fetch as never },
-  });
-  await bot.init();
-  return { db, api, bot, app, config, async close() {} };
-}
-
-export interface ScenarioTargets {
-  /** Closed-loop throughput, % of the fair baseline (when the scenario has one). */
-  throughputPct?: number;
-  p99?: number;
-  cpuMs?: number;
-  roundTrips?: number;
-  transactions?: number;
 }
 
 function rowsFor(
@@ -546,16 +503,6 @@ async function benchWizard(
       ),
     );
   }
-}
-
-/** Bytes of a chat's state row (session + open prompt), as PostgreSQL stores it. */
-export async function chatStateBytes(env: BotEnv, tg: number): Promise<number> {
-  const key = sessionKey({ chat: { id: tg }, from: { id: tg } })!;
-  const { rows } = await env.db.pool.query<{ n: number }>(
-    `SELECT pg_column_size(s.*)::int AS n FROM "ChatState" s WHERE key = $1`,
-    [key],
-  );
-  return rows[0]?.n ?? 0;
 }
 
 /** Committed transactions of the bench database so far (pg_stat_database; every statement outside a transaction counts one). */

@@ -9,7 +9,7 @@ import { MENU } from "../bot/features/menu/verbs.ts";
 import { userUpdates } from "./lib/fakeApi.ts";
 import { percentile } from "./lib/stats.ts";
 import type { ScenarioEnv } from "./scenarios.ts";
-import { chatStateBytes } from "./updates.ts";
+import { chatStateBytes } from "./lib/botEnv.ts";
 
 export interface WizardResult {
   /** Latencies per step name (ms), in walk order of first appearance. */

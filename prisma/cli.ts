@@ -29,7 +29,7 @@ export async function withPrisma<T>(
   databaseUrl: string,
   fn: (prisma: PrismaClient) => Promise<T>,
 ): Promise<T> {
-  const { createPrisma } = await import("./db.ts");
+  const { createPrisma } = await import("./connect.ts");
   const { prisma, close } = createPrisma(databaseUrl);
   try {
     return await fn(prisma);

@@ -1,20 +1,10 @@
 // Database connections: PostgreSQL through @prisma/adapter-pg, or embedded PostgreSQL (PGlite) for the
 // sandbox and demos without a server (migrated and seeded on open).
-import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import type { Db } from "./connect.ts";
 import { migratePglite } from "./migrate.ts";
 
-export interface Db {
-  prisma: PrismaClient;
-  close(): Promise<void>;
-}
-
-/** A client on a PostgreSQL server. */
-export function createPrisma(databaseUrl: string, opts: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, ...(opts.max ? { max: opts.max } : {}) });
-  const prisma = new PrismaClient({ adapter });
-  return { prisma, close: () => prisma.$disconnect() };
-}
+export { createPrisma, type Db } from "./connect.ts";
 
 export interface EmbeddedOptions {
   /** Seed the demo organisations and people too (default true). */
