@@ -128,7 +128,7 @@ export async function benchNotifications(opts: NotificationOptions): Promise<Sec
   );
 
   const workerPresent =
-    existsSync(join(ROOT, "bot/outbox/worker.ts")) && existsSync(join(ROOT, "prisma/store/applications.ts"));
+    existsSync(join(ROOT, "bot/outbox/worker.ts")) && existsSync(join(ROOT, "prisma/store/outbox.ts"));
   const base = await baselineRun(
     Array.from({ length: users }, (_, i) => 9_000_000_000 + i),
     perChat,
@@ -145,7 +145,7 @@ export async function benchNotifications(opts: NotificationOptions): Promise<Sec
         "notifications.rate_pct_of_limit",
         "delivered rate, % of limit",
         "%",
-        "bot/outbox/worker.ts or the store it imports (prisma/store/applications.ts) has not landed",
+        "bot/outbox/worker.ts or its queue (prisma/store/outbox.ts) has not landed",
         "≥ 95",
       ),
       {
