@@ -113,6 +113,25 @@ describe(".env.example", () => {
   });
 });
 
+describe("readiness while starting", () => {
+  it("/readyz answers 503 until the storage is open (the page and /healthz are up meanwhile)", async () => {
+    const { createServer } = await import("node:http");
+    const { handleHealth } = await import("../../bot/runtime/http.ts");
+    const { notStarted } = await import("../../bot/main.ts");
+    const server = createServer((req, res) => void handleHealth(req, res, notStarted));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as { port: number };
+    try {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: "unavailable", started: false });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe("the embedded database: one process at a time", () => {
   it("a lock held by a live process is refused with a clear message; a stale one is taken over", () => {
     const dir = join(tmp, "pglite-lock");
