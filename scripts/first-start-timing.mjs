@@ -12,6 +12,7 @@
 // then stops the bot (SIGTERM to the process it started) and removes the clone (unless --keep).
 //
 //   node scripts/first-start-timing.mjs [--repo <path or URL>] [--port 18080] [--keep]
+//   node scripts/first-start-timing.mjs --dir <a clone kept with --keep>    (a restart: installed, database kept)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,12 +24,15 @@ const { values } = parseArgs({
     repo: { type: "string", default: process.cwd() },
     port: { type: "string", default: "18080" },
     keep: { type: "boolean", default: false },
+    dir: { type: "string" },
     "timeout-s": { type: "string", default: "900" },
   },
 });
 const port = Number(values.port);
 const base = `http://127.0.0.1:${port}`;
-const dir = mkdtempSync(join(tmpdir(), "fsms-fresh-"));
+const reuse = values.dir !== undefined;
+const dir = values.dir ?? mkdtempSync(join(tmpdir(), "fsms-fresh-"));
+if (reuse) values.keep = true;
 const t0 = Date.now();
 const marks = {};
 const mark = (name) => {
@@ -38,14 +42,17 @@ const mark = (name) => {
   }
 };
 
-const clone = spawnSync("git", ["clone", "--quiet", values.repo, dir], { stdio: "inherit" });
-if (clone.status !== 0) process.exit(1);
-mark("clone");
+if (!reuse) {
+  const clone = spawnSync("git", ["clone", "--quiet", values.repo, dir], { stdio: "inherit" });
+  if (clone.status !== 0) process.exit(1);
+  mark("clone");
+}
 
 const env = { ...process.env, SANDBOX_PORT: String(port), LOG_LEVEL: "info" };
 for (const k of ["BOT_TOKEN", "DATABASE_URL", "REDIS_URL", "WEBHOOK_URL", "PGLITE_DIR", "FILES_DIR"])
   delete env[k];
-const child = spawn("npm", ["start"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+// its own process group: npm runs the bot as a child of its own, and both are stopped together
+const child = spawn("npm", ["start"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
 let out = "";
 const watch = (chunk) => {
   out += chunk.toString();
@@ -101,8 +108,15 @@ try {
     await sleep(250);
   }
 } finally {
-  child.kill("SIGTERM");
-  await new Promise((r) => (exited ? r() : child.once("exit", r)));
+  const stopped = new Promise((r) => (exited ? r() : child.once("exit", r)));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  await stopped;
+  child.stdout.destroy();
+  child.stderr.destroy();
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }
 console.log(
