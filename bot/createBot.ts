@@ -151,6 +151,8 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
   // language, a role granted or removed elsewhere): checked at the end of the update, set only when it differs.
   guarded.use(async (ctx, next) => {
     await next();
+    // (not when the person blocked or unblocked the bot: that update says nothing about the menu)
+    if (ctx.myChatMember) return;
     if (ctx.user && ctx.chat?.type === "private" && ctx.session.cmds !== commandsKey(ctx))
       await setChatCommands(ctx);
   });

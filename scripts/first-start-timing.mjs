@@ -14,7 +14,7 @@
 //   node scripts/first-start-timing.mjs [--repo <path or URL>] [--port 18080] [--keep]
 //   node scripts/first-start-timing.mjs --dir <a clone kept with --keep>    (a restart: installed, database kept)
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -75,6 +75,22 @@ const get = async (path) => {
     return null;
   }
 };
+function botPid() {
+  try {
+    const pid = Number(readFileSync(join(dir, ".data", "pglite.lock"), "utf8"));
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const deadline = t0 + Number(values["timeout-s"]) * 1000;
 let ok = false;
@@ -115,6 +131,19 @@ try {
     // already gone
   }
   await stopped;
+  // npm may exit before the bot it started: the bot's PID is in the embedded database's lock file. Keep reading
+  // its output (a full pipe would block its logging) until it has stopped; kill it after 30 s.
+  const bot = botPid();
+  if (bot) {
+    try {
+      process.kill(bot, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    const until = Date.now() + 30_000;
+    while (alive(bot) && Date.now() < until) await sleep(200);
+    if (alive(bot)) process.kill(bot, "SIGKILL");
+  }
   child.stdout.destroy();
   child.stderr.destroy();
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
