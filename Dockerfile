@@ -2,8 +2,12 @@
 # The bot image: `docker build -t fsms-register-bot .` — see docs/DEPLOY.md (and docker-compose.yml).
 # Every mode runs from it: sandbox (no BOT_TOKEN), long polling (BOT_TOKEN), webhook (+ WEBHOOK_URL).
 
+# Node: the current LTS line in the image; package.json's engines (>=20.19) keeps Node 20.19+ working for
+# development machines that have it. Build another line with --build-arg NODE_VERSION=22.
+ARG NODE_VERSION=24
+
 # ── build: install from the lock file, generate the Prisma client, drop dev dependencies ──
-FROM node:20-slim AS build
+FROM node:${NODE_VERSION}-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +15,7 @@ COPY . .
 RUN npm run db:generate && npm prune --omit=dev --no-audit --no-fund
 
 # ── runtime ──
-FROM node:20-slim
+FROM node:${NODE_VERSION}-slim
 ENV NODE_ENV=production \
     PGLITE_DIR=/app/.data/pglite \
     FILES_DIR=/app/.data/files \

@@ -150,6 +150,16 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
     }
   });
 
+  // The chat's command menu follows the person's roles and language however they changed (an invite, the
+  // language, a role granted or removed elsewhere): checked at the end of the update, set only when it differs.
+  guarded.use(async (ctx, next) => {
+    await next();
+    // (not when the person blocked or unblocked the bot: that update says nothing about the menu)
+    if (ctx.myChatMember) return;
+    if (ctx.user && ctx.chat?.type === "private" && ctx.session.cmds !== commandsKey(ctx))
+      await setChatCommands(ctx);
+  });
+
   guarded.use(
     conversations<AppContext, AppContext>({
       storage: {
@@ -177,17 +187,30 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
   return bot;
 }
 
+/** The commands the person can use (by their roles). */
+const commandsOf = (m: AppContext["memberships"]) =>
+  features.flatMap((f) => f.commands ?? []).filter((c) => !c.for || c.for(m));
+
+/** What the chat's menu should be: the language and the commands. */
+const commandsKey = (ctx: AppContext) =>
+  `${ctx.lang}:${commandsOf(ctx.memberships)
+    .map((c) => c.command)
+    .join(",")}`;
+
 /** The commands the person can use, in their language, as the menu of their chat with the bot. */
 async function setChatCommands(ctx: AppContext): Promise<void> {
   if (ctx.chat?.type !== "private") return;
-  const m = ctx.memberships;
-  const commands = features
-    .flatMap((f) => f.commands ?? [])
-    .filter((c) => !c.for || c.for(m))
-    .map((c) => ({ command: c.command, description: ctx.t(`common:commands.${c.command}`) }));
-  await ctx.api
+  const commands = commandsOf(ctx.memberships).map((c) => ({
+    command: c.command,
+    description: ctx.t(`common:commands.${c.command}`),
+  }));
+  const ok = await ctx.api
     .setMyCommands(commands, { scope: { type: "chat", chat_id: ctx.chat.id } })
-    .catch((e: unknown) => ctx.log.warn({ err: describeError(e) }, "setMyCommands failed"));
+    .catch((e: unknown) => {
+      ctx.log.warn({ err: describeError(e) }, "setMyCommands failed");
+      return false;
+    });
+  if (ok && ctx.session) ctx.session.cmds = commandsKey(ctx);
 }
 
 /** The default menus (before a person chose a language): in both languages, the commands everybody has. */

@@ -64,6 +64,9 @@ export function sandboxInvites(): SandboxInvite[] {
   }));
 }
 
+/** The readiness before the storage is open: not ready yet. */
+export const notStarted: ReadinessCheck = async () => ({ started: false });
+
 /** Where the bot reaches the sandbox it started (the listening address, or loopback for a wildcard). */
 function sandboxApiRoot(host: string, port: number): string {
   const h = ["0.0.0.0", "::", ""].includes(host) ? "127.0.0.1" : host;
@@ -118,7 +121,8 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
 
   // 1. The sandbox first, so the bot's Bot API root can point at it.
   let sandbox: Sandbox | undefined;
-  let ready: ReadinessCheck = async () => ({});
+  // Not ready until the storage is open (migrated, seeded): /readyz answers 503 «starting» meanwhile.
+  let ready: ReadinessCheck = notStarted;
   if (config.mode === "sandbox") {
     const host = config.SANDBOX_HOST;
     try {

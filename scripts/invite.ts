@@ -4,12 +4,18 @@
 //   npm run invite -- --bin 100140001231 --role HEAD
 //   npm run invite -- --branch BR-ASTANA --role REVIEWER,CHECKER
 //
-// The bot's username comes from --bot, BOT_USERNAME, or getMe with BOT_TOKEN. DATABASE_URL is required.
+// The bot's username comes from --bot, BOT_USERNAME, or getMe with BOT_TOKEN; without any of them (the local
+// sandbox) it prints the code to send as `/start <code>` in the sandbox page.
+// The database: DATABASE_URL, or — as `npm start` without configuration — the embedded database in PGLITE_DIR
+// (default .data/pglite). That one can be open in one process only: stop the bot first (the sandbox page also
+// lists the seeded demo invites under «+ Новый пользователь», which need no invite script at all).
 import "dotenv/config";
+import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { isValidIinBin } from "../domain/iin.ts";
 import { ORG_ROLES, type OrgRole, STAFF_ROLES, type StaffRole } from "../domain/types.ts";
+import { embeddedHolder, lockEmbedded } from "../bot/runtime/storage.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { createInvite, DEFAULT_INVITE_TTL_MS } from "../prisma/store/people.ts";
 
@@ -64,11 +70,11 @@ export function parseInviteArgs(argv: string[]): InviteArgs {
 export const deepLink = (botUsername: string, code: string) =>
   `https://t.me/${botUsername.replace(/^@/, "")}?start=${code}`;
 
-async function botUsername(explicit?: string): Promise<string> {
+async function botUsername(explicit?: string): Promise<string | null> {
   const name = explicit ?? process.env.BOT_USERNAME;
   if (name) return name;
   const token = process.env.BOT_TOKEN;
-  if (!token) throw new Error("set --bot <username>, BOT_USERNAME or BOT_TOKEN to build the link");
+  if (!token) return null;
   const root = process.env.BOT_API_ROOT ?? "https://api.telegram.org";
   const res = await fetch(`${root}/bot${token}/getMe`);
   const body = (await res.json()) as { ok: boolean; result?: { username?: string } };
@@ -80,7 +86,7 @@ async function botUsername(explicit?: string): Promise<string> {
 export async function issueInvite(
   prisma: PrismaClient,
   args: InviteArgs,
-  username: string,
+  username: string | null,
   now = new Date(),
 ) {
   let orgId: string | null = null;
@@ -103,7 +109,11 @@ export async function issueInvite(
     now,
     ttlMs: args.days ? args.days * 86400_000 : DEFAULT_INVITE_TTL_MS,
   });
-  return { code: invite.code, expiresAt: invite.expiresAt, link: deepLink(username, invite.code) };
+  return {
+    code: invite.code,
+    expiresAt: invite.expiresAt,
+    link: username ? deepLink(username, invite.code) : null,
+  };
 }
 
 async function main() {
@@ -114,22 +124,68 @@ async function main() {
     console.error(`${(e as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("DATABASE_URL is required");
-    process.exit(2);
+  let db: { prisma: PrismaClient; close(): Promise<void> };
+  try {
+    db = await openInviteDatabase(process.env);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   try {
     const username = await botUsername(args.bot);
-    const r = await issueInvite(prisma, args, username);
-    console.log(r.link);
+    const r = await issueInvite(db.prisma, args, username);
+    console.log(r.link ?? `/start ${r.code}`);
+    if (!r.link)
+      console.error(
+        "no BOT_TOKEN / BOT_USERNAME / --bot: in the sandbox page, add a person and send the line above",
+      );
     console.error(`one-time invite, valid until ${r.expiresAt.toISOString()}`);
   } catch (e) {
     console.error((e as Error).message);
     process.exitCode = 1;
   } finally {
-    await prisma.$disconnect();
+    await db.close();
+  }
+}
+
+/**
+ * DATABASE_URL, or the embedded database the bot uses without one (PGLITE_DIR, migrated and seeded as the bot
+ * does; refused while another process has it open).
+ */
+export async function openInviteDatabase(
+  env: NodeJS.ProcessEnv,
+): Promise<{ prisma: PrismaClient; close(): Promise<void> }> {
+  const url = env.DATABASE_URL;
+  if (url) {
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    return { prisma, close: () => prisma.$disconnect() };
+  }
+  const dir = env.PGLITE_DIR || ".data/pglite";
+  const holder = embeddedHolder(dir);
+  if (holder !== null)
+    throw new Error(
+      `the embedded database in ${dir} is open in the running bot (PID ${holder}): stop the bot (Ctrl+C), ` +
+        "run `npm run invite` again, then `npm start` — or use a demo invite the sandbox page lists",
+    );
+  mkdirSync(dir, { recursive: true });
+  const release = lockEmbedded(dir);
+  try {
+    const { createEmbeddedPrisma } = await import("../prisma/db.ts");
+    const demo = !/^(false|0|no)$/i.test(env.DEMO_DATA ?? "");
+    const db = await createEmbeddedPrisma(dir, { demo });
+    return {
+      prisma: db.prisma,
+      close: async () => {
+        try {
+          await db.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
   }
 }
 

@@ -15,6 +15,8 @@ export type SessionData = {
   lang?: Lang;
   /** The flow that waits for the person's next message (its own slot holds the details), if any. */
   awaiting?: string;
+  /** The command menu last set for this chat (language and commands): set again when either changes. */
+  cmds?: string;
 } & SessionSlots;
 
 export const initialSession = (): SessionData => ({ v: 2 }) as SessionData;

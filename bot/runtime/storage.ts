@@ -4,7 +4,7 @@
 //                       only in sandbox mode), under an advisory lock too;
 //   otherwise         → embedded PostgreSQL (PGlite) in PGLITE_DIR, migrated and seeded on open.
 //   REDIS_URL set     → ioredis, connected and pinged at start; otherwise sessions stay in memory.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import pg from "pg";
 import type { Logger } from "pino";
@@ -19,6 +19,55 @@ export class StartupError extends Error {
 
 const SEED_LOCK_KEY = 72707370; // next to Prisma's migration lock key (72707369)
 
+/**
+ * One process at a time may open the embedded database (PGlite does not lock its directory itself; two
+ * writers would corrupt it): `<dir>.lock` holds the PID of the process that has it open. A lock whose process
+ * is gone is taken over. Returns the release function.
+ */
+export function lockEmbedded(dir: string): () => void {
+  const path = `${dir.replace(/[\\/]+$/, "")}.lock`;
+  const mine = String(process.pid);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, mine, { flag: "wx" });
+      return () => {
+        try {
+          if (readFileSync(path, "utf8") === mine) unlinkSync(path);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const holder = embeddedHolder(dir);
+      if (holder !== null)
+        throw new StartupError(
+          `PGLITE_DIR: the embedded database in ${dir} is open in another process (PID ${holder}); ` +
+            "only one process may use it at a time (stop that one first, or set DATABASE_URL).",
+        );
+      unlinkSync(path); // stale: its process is gone
+    }
+  }
+  throw new StartupError(`PGLITE_DIR: cannot lock ${path}`);
+}
+
+/** The PID of another live process holding the embedded database in `dir`, or null. */
+export function embeddedHolder(dir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(`${dir.replace(/[\\/]+$/, "")}.lock`, "utf8").trim());
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM" ? pid : null;
+  }
+}
+
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function openDatabase(
@@ -29,11 +78,23 @@ export async function openDatabase(
   const log = (line: string) => logger.info(line);
   if (!config.DATABASE_URL) {
     mkdirSync(config.PGLITE_DIR, { recursive: true });
+    const release = lockEmbedded(config.PGLITE_DIR);
     logger.info({ dir: config.PGLITE_DIR }, "embedded PostgreSQL (PGlite): opening, migrating and seeding");
     try {
       const db = await createEmbeddedPrisma(config.PGLITE_DIR, { demo: config.DEMO_DATA ?? true, log });
-      return { ...db, kind: "pglite" };
+      return {
+        prisma: db.prisma,
+        close: async () => {
+          try {
+            await db.close();
+          } finally {
+            release();
+          }
+        },
+        kind: "pglite",
+      };
     } catch (e) {
+      release();
       throw new StartupError(
         `PGLITE_DIR: cannot open the embedded database in ${config.PGLITE_DIR} (${reason(e)}). ` +
           "Only one process may use it at a time.",
