@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "domain/**/*.test.ts"],
-    exclude: ["test/browser/**", "node_modules/**"],
+    exclude: ["test/browser/**", "test/faults/**", "node_modules/**"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,6 +1,8 @@
 // What the outbox worker asks of the application layer: what a row turns into (the recipient's language, the
 // application's card, the recipient's facts for the buttons), and the closing of a step decided while its
-// message was on the way (the one "is the step still open" rule: domain/workflow.ts isStageLive).
+// message was on the way (the one "is the step still open" rule: domain/workflow.ts isStageLive), and the
+// notifications that failed for good (a manager's /failed).
+import { hasStaffRole, type Memberships } from "../domain/access.ts";
 import { isStageLive, isStageMessageKind } from "../domain/workflow.ts";
 import type { AppPorts } from "./ports.ts";
 
@@ -30,6 +32,15 @@ export function outboxUseCases(ports: AppPorts) {
         { ...row, applicationId: row.applicationId, stageAt: row.stageAt },
         messageId,
       );
+    },
+    /**
+     * The notifications that failed for good (a permanent Telegram refusal), newest first, and how many are
+     * failed in all: for a branch manager only (null for anybody else).
+     */
+    async failed(m: Memberships, limit = 20) {
+      if (!hasStaffRole(m, "MANAGER")) return null;
+      const [rows, counts] = await Promise.all([store.listFailed({ limit }), store.counts()]);
+      return { rows, total: counts.failed, pending: counts.pending };
     },
   };
 }

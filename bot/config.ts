@@ -26,6 +26,11 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, "16-256 characters A-Z a-z 0-9 _ -")
     .optional(),
+  /**
+   * Webhook: how long an instance's "processing" claim on an update holds. Telegram's retry of an update whose
+   * instance died is handled once it runs out; longer than any update takes (default 30 s).
+   */
+  WEBHOOK_CLAIM_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),

@@ -247,6 +247,7 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
       path: webhookPath(url),
       ready,
       logger: logger.child({ component: "webhook" }),
+      claimMs: config.WEBHOOK_CLAIM_MS,
     });
     let port: number;
     try {

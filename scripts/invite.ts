@@ -14,6 +14,7 @@ import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { isValidIinBin } from "../domain/iin.ts";
+import { cleanFreeText } from "../domain/text.ts";
 import { ORG_ROLES, type OrgRole, STAFF_ROLES, type StaffRole } from "../domain/types.ts";
 import { embeddedHolder, lockEmbedded } from "../bot/runtime/storage.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
@@ -64,7 +65,21 @@ export function parseInviteArgs(argv: string[]): InviteArgs {
     if (bad.length)
       throw new Error(`not Fund staff roles: ${bad.join(", ")} (use ${STAFF_ROLES.join(", ")})`);
   }
-  return { bin: values.bin, branch: values.branch, roles, name: values.name, days, bot: values.bot };
+  let name: string | undefined;
+  if (values.name !== undefined) {
+    // The one free-text rule (domain/text.ts): zero-width characters removed, bidi overrides and controls refused.
+    const clean = cleanFreeText(values.name, "name");
+    const problem = clean.errors[0]?.code;
+    if (problem === "text_bidi_control")
+      throw new Error(
+        "--name contains right-to-left or other direction-override characters: type it plainly",
+      );
+    if (problem === "text_control_chars")
+      throw new Error("--name contains control characters or line breaks");
+    if (problem) throw new Error("--name must be 2 to 200 characters");
+    name = clean.text;
+  }
+  return { bin: values.bin, branch: values.branch, roles, name, days, bot: values.bot };
 }
 
 export const deepLink = (botUsername: string, code: string) =>

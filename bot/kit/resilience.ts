@@ -105,7 +105,7 @@ export async function withStorageRetry<T>(
         { attempt, err: e instanceof Error ? e.message : String(e) },
         "storage unavailable, retrying",
       );
-      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 8000)));
+      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 3000)));
     }
   }
 }

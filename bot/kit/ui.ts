@@ -84,6 +84,37 @@ export function sameContent(
 }
 
 /**
+ * What this process last put into a message (chat:message → the content before and after, as shown). A press
+ * carries the message as it was when it was pressed: a second tap on a message the first tap already changed
+ * carries the old content, so comparing with it alone would send the same edit again (refused by Telegram).
+ */
+const lastShown = new Map<string, { before: string; after: string }>();
+const LAST_SHOWN_MAX = 20_000;
+const signature = (text: string, markup: InlineKeyboardMarkup | undefined) =>
+  `${text.trim()}\u0000${buttonsOf(markup)}`;
+const messageSignature = (msg: Message) =>
+  signature("text" in msg && msg.text !== undefined ? msg.text : "", msg.reply_markup);
+const shownKey = (msg: Message) => `${msg.chat.id}:${msg.message_id}`;
+
+/** Remember an edit this process made (the message's content before it and after it). */
+function rememberShown(msg: Message, after: string): void {
+  if (lastShown.size >= LAST_SHOWN_MAX) lastShown.clear();
+  lastShown.set(shownKey(msg), { before: messageSignature(msg), after });
+}
+
+/**
+ * Did this process already turn the pressed message into `after`? True only when the press saw the message as
+ * it was just before that edit or just after it (a change made meanwhile by another process or the outbox
+ * shows as a third content: then the edit is sent).
+ */
+function alreadyShown(msg: Message, after: string): boolean {
+  const e = lastShown.get(shownKey(msg));
+  if (!e || e.after !== after) return false;
+  const seen = messageSignature(msg);
+  return seen === e.before || seen === e.after;
+}
+
+/**
  * Show a screen: replace the pressed message (unless `fresh`), skipping an edit that would change nothing; send
  * a new message otherwise (or when the old one cannot be edited any more). Returns the message id shown.
  */
@@ -97,12 +128,15 @@ export async function show(
   const msg = ctx.callbackQuery?.message;
   if (msg && !opts.fresh && "text" in msg && msg.text !== undefined) {
     if (sameContent({ text, markup: reply_markup }, msg)) return msg.message_id;
+    const after = signature(htmlToText(text), reply_markup);
+    if (alreadyShown(msg, after)) return msg.message_id;
     try {
       await ctx.api.editMessageText(msg.chat.id, msg.message_id, text, {
         parse_mode: "HTML",
         reply_markup: reply_markup ?? { inline_keyboard: [] },
         link_preview_options: { is_disabled: true },
       });
+      rememberShown(msg, after);
       return msg.message_id;
     } catch (e) {
       if (!(e instanceof GrammyError) || e.error_code !== 400) throw e;
@@ -123,7 +157,10 @@ export async function show(
 export async function dropButtons(ctx: AppContext): Promise<void> {
   const msg = ctx.callbackQuery?.message;
   if (!msg?.reply_markup?.inline_keyboard.length) return;
+  const after = signature("text" in msg && msg.text !== undefined ? msg.text : "", undefined);
+  if (alreadyShown(msg, after)) return;
   await ctx.api
     .editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: { inline_keyboard: [] } })
+    .then(() => rememberShown(msg, after))
     .catch(() => {});
 }

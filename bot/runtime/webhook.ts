@@ -27,6 +27,8 @@ export interface WebhookServerOptions {
   answerWithinMs?: number;
   /** Largest accepted body (default 1 MB; an update is a few KB). */
   maxBodyBytes?: number;
+  /** How long the "processing" claim on an update holds (WEBHOOK_CLAIM_MS; default PROCESSING_LEASE_MS). */
+  claimMs?: number;
 }
 
 export interface WebhookServer {
@@ -110,7 +112,7 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
     const id = update.update_id;
     let claim: Claim;
     try {
-      claim = await deduper.claim(id);
+      claim = await deduper.claim(id, opts.claimMs);
     } catch (e) {
       // No shared store to claim in: Telegram delivers the update again later.
       logger.warn(

@@ -10,6 +10,7 @@ import * as licences from "./licences.ts";
 import * as kato from "./katoPicker.ts";
 import { loadFacts, loadFactsAndCard } from "./facts.ts";
 import * as outbox from "./outboxContext.ts";
+import { listFailedOutbox, outboxCounts } from "./outbox.ts";
 import { lastDecision } from "./lastDecision.ts";
 import * as people from "./people.ts";
 import * as queues from "./queues.ts";
@@ -84,6 +85,9 @@ export function createStore(prisma: PrismaClient) {
         outbox.outboxContext(prisma, row, opts),
       closeIfDecided: (row: Parameters<typeof outbox.closeIfDecided>[1], messageId: number) =>
         outbox.closeIfDecided(prisma, row, messageId),
+      /** Notifications that failed for good (newest first), for the managers' /failed. */
+      listFailed: (opts: { limit: number; since?: Date }) => listFailedOutbox(prisma, opts),
+      counts: () => outboxCounts(prisma),
     },
     survey: {
       access: (applicationId: string, userId: string) =>
