@@ -96,6 +96,8 @@ export function cardPageScreen(v: View, r: CardReader, pages: CardPage[], page: 
           callback_data: cb(V.licence, [app.id, i]),
         },
       ]);
+  if (r.side === "head" && card.formFileId)
+    rows.push([{ text: t("head:form_button"), callback_data: cb(HEAD.form, [app.id], app.version) }]);
   const files: InlineKeyboardButton[] = [
     { text: t("staff:card.documents"), callback_data: cb(V.docs, [app.id]) },
   ];
