@@ -13,6 +13,8 @@ import { applicationUnderReview, DEMO, FAST_OUTBOX, step } from "./setup.ts";
 
 let db: TestDb;
 let h: Harness;
+/** The fake Telegram refuses every file_id in an album (a forged or foreign one). */
+let refuseFileIds = false;
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -20,15 +22,22 @@ beforeAll(async () => {
     prisma: db.prisma,
     env: FAST_OUTBOX,
     // Telegram answers an album with one message per file
-    answer: (method, payload) =>
-      method === "sendMediaGroup"
-        ? (payload.media as unknown[]).map((_, i) => ({
-            message_id: 90_000 + i,
-            date: Math.floor(Date.now() / 1000),
-            chat: { id: Number(payload.chat_id), type: "private" },
-            document: { file_id: `album-${i}`, file_unique_id: `ua-${i}` },
-          }))
-        : undefined,
+    answer: (method, payload) => {
+      if (method !== "sendMediaGroup") return undefined;
+      const media = payload.media as { media: unknown }[];
+      if (refuseFileIds && media.some((m) => typeof m.media === "string" && !m.media.startsWith("attach://")))
+        return {
+          ok: false,
+          error_code: 400,
+          description: "Bad Request: wrong file identifier/HTTP URL specified",
+        };
+      return media.map((_, i) => ({
+        message_id: 90_000 + i,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(payload.chat_id), type: "private" },
+        document: { file_id: `album-${i}`, file_unique_id: `ua-${i}` },
+      }));
+    },
   });
 });
 afterAll(() => endBotTest([h], db));
@@ -171,9 +180,9 @@ const alerts = (calls: ApiCall[]) =>
     .map((c) => String(c.payload.text));
 
 /** Open the card and press ▶ until the last page; the text of every page, each checked against 4096. */
-async function allPages(u: TestUser, id: string): Promise<string[]> {
+async function allPages(u: TestUser, id: string, first = cb("fs.v", [id])): Promise<string[]> {
   const pages: string[] = [];
-  let calls = await u.press(cb("fs.v", [id]));
+  let calls = await u.press(first);
   for (let i = 0; i < 30; i++) {
     const shown = mine(u, calls).filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
     const last = shown.at(-1);
@@ -328,6 +337,44 @@ describe("the application card for staff", () => {
         data: { fileId: s.files.poa.id },
       });
     }
+  });
+
+  it("uploads the bytes when Telegram refuses a stored file_id (forged or another bot's)", async () => {
+    const reviewer = h.user(DEMO.reviewer);
+    await db.prisma.storedFile.updateMany({
+      where: { id: { in: [s.files.reg.id, s.files.poa.id] } },
+      data: { telegramFileId: "forged-file-id" },
+    });
+    refuseFileIds = true;
+    try {
+      const calls = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
+      const albums = calls.filter((c) => c.method === "sendMediaGroup");
+      expect(albums).toHaveLength(2);
+      const media = albums[1]!.payload.media as { media: string; caption: string }[];
+      expect(media.every((m) => m.media.startsWith("attach://"))).toBe(true);
+      expect(media[0]!.caption).toContain(s.files.reg.sha256);
+      expect(calls.some((c) => c.method === "sendMessage")).toBe(false);
+    } finally {
+      refuseFileIds = false;
+    }
+    const f = await db.prisma.storedFile.findUniqueOrThrow({ where: { id: s.files.reg.id } });
+    expect(f.telegramFileId).toBe("album-0");
+  });
+
+  it("gives the organisation's head the same paged card and documents, and nobody else", async () => {
+    const head = h.user(DEMO.head);
+    await setLanguage(head, "ru");
+    const text = htmlToText((await allPages(head, s.id, cb("fs.cp", [s.id, 0]))).join("\n"));
+    expect(text).toContain("Юридический адрес");
+    expect(text).toContain("Адреса производственных баз (2)");
+    const docs = mine(head, await head.press(cb("fs.dc", [s.id])));
+    expect(docs.find((c) => c.method === "sendMediaGroup")?.payload.media as unknown[]).toHaveLength(6);
+    // no notice button for the organisation's side
+    expect(head.buttons().some((b) => b.data?.startsWith("fs.nt:"))).toBe(false);
+    // a supplier employee who neither decides nor signs
+    const stranger = h.user(100099);
+    const refused = await stranger.press(cb("fs.dc", [s.id]));
+    expect(refused.some((c) => c.method === "sendMediaGroup")).toBe(false);
   });
 
   it("refuses the card, the pin and the documents to staff of another branch, and forged buttons", async () => {
