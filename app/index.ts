@@ -1,6 +1,7 @@
 // The application layer: use cases, no grammY. The bot, the wizard, the prompts and the outbox ask it and show
 // what it answers; it is the only importer of prisma/store. Built once by the composition root.
 import { act, type ActOptions, type Command } from "./act.ts";
+import { cardUseCases } from "./cards.ts";
 import { createClassifierCache } from "./classifiers.ts";
 import { documentUseCases } from "./documents.ts";
 import { headUseCases } from "./head.ts";
@@ -16,6 +17,8 @@ import { supplierUseCases } from "./supplier.ts";
 export function createApp(ports: AppPorts) {
   const classifiers = createClassifierCache(ports.store);
   const licences = licenceUseCases(ports, classifiers);
+  const staff = staffUseCases(ports, classifiers);
+  const head = headUseCases(ports, classifiers);
   return {
     ports,
     clock: ports.clock,
@@ -24,11 +27,13 @@ export function createApp(ports: AppPorts) {
     act: (cmd: Command, opts?: ActOptions) => act(ports, cmd, opts),
     people: peopleUseCases(ports),
     documents: documentUseCases(ports, classifiers),
-    staff: staffUseCases(ports, classifiers),
+    staff,
+    /** The whole card for whoever decides on it, and the files behind it. */
+    cards: cardUseCases(ports, { staff: staff.open, head: head.open }),
     drafts: draftUseCases(ports, classifiers, licences),
     outbox: outboxUseCases(ports),
     survey: surveyUseCases(ports, classifiers),
-    head: headUseCases(ports, classifiers),
+    head,
     supplier: supplierUseCases(ports),
     licences,
     /** Is the database reachable? (readiness) */
@@ -40,6 +45,7 @@ export type App = ReturnType<typeof createApp>;
 export type { Command, Outcome } from "./act.ts";
 export type { AppPorts } from "./ports.ts";
 export type { HeadView, M4Notice } from "./head.ts";
+export type { CardFile, CardFileKind, CardFiles, CardReader } from "./cards.ts";
 export type { FetchResult, LicenceScreen } from "./licences.ts";
 export type { ListFilter, ListPage, SupplierView } from "./supplier.ts";
 /** The read models the views show (their shape is the store's; the bot names them through app/). */

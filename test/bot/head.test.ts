@@ -163,7 +163,9 @@ describe("the head: queue and card", () => {
       "Жіберу",
       "Келісімге қол қою",
       "Қабылдамау",
+      "📜 № KZ64LAA00064064 лицензия",
       "Енгізу туралы өтінім (PDF)",
+      "📎 Құжаттар",
       "« Қол қоюға арналған өтінімдер",
     ]);
     // the form as stored at T4: the exact bytes the head signs

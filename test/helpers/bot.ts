@@ -125,6 +125,11 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     const payload = await readBody(init?.body);
     const call: ApiCall = { method, payload };
     const custom = opts.answer?.(method, payload);
+    // a refusal the test asks for: `{ ok: false, error_code, description }` is Telegram's error answer
+    if (custom && typeof custom === "object" && (custom as { ok?: unknown }).ok === false) {
+      calls.push(call);
+      return new Response(JSON.stringify(custom), { headers: { "content-type": "application/json" } });
+    }
     let result: unknown = custom ?? true;
     if (custom === undefined) {
       const chatId = payload.chat_id as number;

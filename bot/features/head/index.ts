@@ -20,6 +20,7 @@ import { answer, dropButtons, show, tell } from "../../kit/ui.ts";
 import { firstError, statusLabel } from "../../views/labels.ts";
 import { backToMenu } from "../menu/screens.ts";
 import { MENU } from "../menu/verbs.ts";
+import { showCard } from "../staff/card.ts";
 import { cardScreen, confirmScreen, consentScreen, m4Screen, queueScreen, type View } from "./screens.ts";
 import { V } from "./verbs.ts";
 
@@ -110,7 +111,7 @@ composer.callbackQuery(cbPattern(V.open), async (ctx) => {
   const v = await current(ctx);
   if (!v) return;
   await answer(ctx);
-  await showLong(ctx, cardScreen(await view(ctx), v), { fresh: true });
+  await showCard(ctx, { side: "head", view: v }, 0, { fresh: true });
 });
 
 /** The form as generated at T4: the stored bytes the head signs. */

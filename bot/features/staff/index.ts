@@ -21,6 +21,7 @@ import type { PromptSpec } from "../../kit/prompt.ts";
 import { answer, dropButtons, show, tell } from "../../kit/ui.ts";
 import { firstError } from "../../views/labels.ts";
 import { MENU } from "../menu/verbs.ts";
+import { cardComposer, showCard } from "./card.ts";
 import {
   type CheckerDraft,
   cardScreen,
@@ -54,6 +55,7 @@ const PROMPT_GROUND = "staff_ground";
 
 const composer = new Composer<AppContext>();
 const pm = composer.chatType("private");
+composer.use(cardComposer);
 
 const slot = (ctx: AppContext) => {
   ctx.session.staff ??= {};
@@ -210,7 +212,7 @@ composer.callbackQuery(cbPattern(V.view), async (ctx) => {
   const v = p && (await current(ctx, p));
   if (!v) return;
   await answer(ctx);
-  await show(ctx, cardScreen(await view(ctx), v));
+  await showCard(ctx, { side: "staff", view: v });
 });
 
 composer.callbackQuery(cbPattern(V.audit), async (ctx) => {

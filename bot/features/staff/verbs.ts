@@ -10,6 +10,9 @@
 //   fs.xr:<app>:<code>@v    X1 reason chosen                             fs.xk:<app>@v        X1 form exclusion notice
 //   fs.xg:<app>@v           X1 type the additional ground                fs.xa:<app>@v        X7 show the notice + SHA-256
 //   fs.xc:<app>@v           X7 confirm (Signer)                          fs.x:<app>           cancel a typed answer
+//   fs.cp:<app>:<page>      the card's page (◀ ▶)                       fs.pin:<app>:<i>     base i as a map pin
+//   fs.lc:<app>:<i>         licence i with its appendices                fs.dc:<app>          the card's files
+//   fs.nt:<app>             the current notice as a PDF
 //   fs.q:<role>:0           queue, first page
 //   fs.q:<role>:<page>:<n|p>:<at36>:<id>  queue page after (n) / before (p) the keyset cursor (statusChangedAt, id)
 import { defineVerbs } from "../../kit/callbacks.ts";
@@ -38,4 +41,9 @@ export const V = defineVerbs({
   exclusionSign: "fs.xc",
   queue: "fs.q",
   cancel: "fs.x",
+  cardPage: "fs.cp",
+  pin: "fs.pin",
+  licence: "fs.lc",
+  docs: "fs.dc",
+  noticePdf: "fs.nt",
 });
