@@ -9,6 +9,7 @@ import { draftUseCases } from "./drafts.ts";
 import { outboxUseCases } from "./outbox.ts";
 import { peopleUseCases } from "./people.ts";
 import type { AppPorts } from "./ports.ts";
+import { registerUseCases } from "./register.ts";
 import { staffUseCases } from "./staff.ts";
 import { surveyUseCases } from "./survey.ts";
 import { supplierUseCases } from "./supplier.ts";
@@ -25,6 +26,7 @@ export function createApp(ports: AppPorts) {
     people: peopleUseCases(ports),
     documents: documentUseCases(ports, classifiers),
     staff: staffUseCases(ports, classifiers),
+    register: registerUseCases(ports, classifiers),
     drafts: draftUseCases(ports, classifiers, licences),
     outbox: outboxUseCases(ports),
     survey: surveyUseCases(ports, classifiers),
@@ -42,3 +44,4 @@ export type { AppPorts } from "./ports.ts";
 export type { HeadView, M4Notice } from "./head.ts";
 export type { FetchResult, LicenceScreen } from "./licences.ts";
 export type { ListFilter, ListPage, SupplierView } from "./supplier.ts";
+export type { RegisterPage } from "./register.ts";
