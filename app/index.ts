@@ -10,6 +10,7 @@ import { draftUseCases } from "./drafts.ts";
 import { outboxUseCases } from "./outbox.ts";
 import { peopleUseCases } from "./people.ts";
 import type { AppPorts } from "./ports.ts";
+import { registerUseCases } from "./register.ts";
 import { staffUseCases } from "./staff.ts";
 import { surveyUseCases } from "./survey.ts";
 import { supplierUseCases } from "./supplier.ts";
@@ -30,6 +31,7 @@ export function createApp(ports: AppPorts) {
     staff,
     /** The whole card for whoever decides on it, and the files behind it. */
     cards: cardUseCases(ports, { staff: staff.open, head: head.open }),
+    register: registerUseCases(ports, classifiers),
     drafts: draftUseCases(ports, classifiers, licences),
     outbox: outboxUseCases(ports),
     survey: surveyUseCases(ports, classifiers),
@@ -48,6 +50,7 @@ export type { HeadView, M4Notice } from "./head.ts";
 export type { CardFile, CardFileKind, CardFiles, CardReader } from "./cards.ts";
 export type { FetchResult, LicenceScreen } from "./licences.ts";
 export type { ListFilter, ListPage, SupplierView } from "./supplier.ts";
+export type { RegisterPage } from "./register.ts";
 /** The read models the views show (their shape is the store's; the bot names them through app/). */
 export type {
   CardData,

@@ -9,6 +9,7 @@ import { feature as licensing } from "./licensing/index.ts";
 import { feature as head } from "./head/index.ts";
 import { feature as licences } from "./licences/index.ts";
 import { feature as menu } from "./menu/index.ts";
+import { feature as register } from "./register/index.ts";
 import { feature as staff } from "./staff/index.ts";
 import { feature as start } from "./start/index.ts";
 import { feature as survey } from "./survey/index.ts";
@@ -18,6 +19,7 @@ export const features: readonly Feature[] = [
   menu,
   licensing,
   staff,
+  register,
   survey,
   deliveries,
   head,

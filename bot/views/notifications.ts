@@ -51,7 +51,7 @@ const strs = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 
 /** The verbs the stage messages point at (owned by the head and staff features). */
-export const OPEN_VERBS = { head: "hd.o", staffCard: "fs.v" } as const;
+export const OPEN_VERBS = { head: "hd.o", staffCard: "fs.v", supplierView: "my.v" } as const;
 
 function body(v: NotificationView, row: NotificationRow): string {
   const { t, lang, card } = v;
@@ -134,6 +134,14 @@ function keyboard(v: NotificationView, row: NotificationRow): InlineKeyboardMark
           ],
         }
       : undefined;
+  // A status push that hands the application back to the supplier's side (the head's rejection, a return to the
+  // draft): the button to it — «Просмотр» with what the table allows them now.
+  if (row.kind === "status_changed" && stageFor(card.status)?.side === "SUPPLIER")
+    return {
+      inline_keyboard: [
+        [{ text: t("applications:push_open"), callback_data: cb(OPEN_VERBS.supplierView, [card.id]) }],
+      ],
+    };
   if (!facts || !v.live) return undefined;
   if (facts.actor.staffRoles.length === 0) return undefined;
   const rows = actionRows(

@@ -15,6 +15,7 @@ import { lastDecision } from "./lastDecision.ts";
 import * as people from "./people.ts";
 import * as queues from "./queues.ts";
 import * as survey from "./questionnaire.ts";
+import * as register from "./register.ts";
 import { applyDecision, applyDecisions } from "./transitions.ts";
 import * as wizard from "./wizard.ts";
 
@@ -64,6 +65,9 @@ export function createStore(prisma: PrismaClient) {
       versions: (chainId: string, userId: string) => queues.chainVersions(prisma, chainId, userId),
       versionsOf: (applicationId: string, userId: string) => queues.versionsOf(prisma, applicationId, userId),
       head: (orgIds: readonly string[]) => queues.headQueue(prisma, orgIds),
+      /** The register for staff (included applications of their regions, searched), a keyset page. */
+      register: (f: register.RegisterFilter, opts: Parameters<typeof register.registerPage>[2]) =>
+        register.registerPage(prisma, f, opts),
     },
     people: {
       context: (telegramId: bigint, key: string) => people.personContext(prisma, telegramId, key),
@@ -135,3 +139,4 @@ export type { DraftListItem, WizardDraft } from "./wizard.ts";
 export type { PersonContext, RedeemResult, UserRef } from "./people.ts";
 export type { LicenceDetail, LicenceListRow, LicenceOverview, LicenceRequestRow } from "./licences.ts";
 export type { Cursor, OpenQueueItem, SupplierListFilter, SupplierListItem } from "./queues.ts";
+export type { RegisterFilter, RegisterItem } from "./register.ts";

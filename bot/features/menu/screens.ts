@@ -24,6 +24,7 @@ export function mainMenuKeyboard(t: Translate, m: Memberships): InlineKeyboard {
   if (isSigner(m)) kb.text(t("common:menu.head"), cb(MENU.head)).row();
   if (isSupplierAdmin(m)) kb.text(t("common:menu.services"), cb(MENU.services)).row();
   if (isStaff(m)) kb.text(t("common:menu.queue"), cb(MENU.queue)).row();
+  if (isStaff(m)) kb.text(t("common:menu.register"), cb(MENU.register)).row();
   kb.text(t("common:menu.language"), cb(MENU.language)).text(t("common:menu.help"), cb(MENU.help));
   return kb;
 }

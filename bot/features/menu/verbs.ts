@@ -11,6 +11,7 @@ export const MENU = defineVerbs({
   services: "m.svc",
   head: "m.head",
   queue: "m.queue",
+  register: "m.reg",
   language: "m.lang",
   help: "m.help",
 });
