@@ -2,6 +2,7 @@
 // what it answers; it is the only importer of prisma/store. Built once by the composition root.
 import { act, type ActOptions, type Command } from "./act.ts";
 import { createClassifierCache } from "./classifiers.ts";
+import { dashboardUseCases } from "./dashboard.ts";
 import { documentUseCases } from "./documents.ts";
 import { headUseCases } from "./head.ts";
 import { licenceUseCases } from "./licences.ts";
@@ -16,6 +17,7 @@ import { supplierUseCases } from "./supplier.ts";
 export function createApp(ports: AppPorts) {
   const classifiers = createClassifierCache(ports.store);
   const licences = licenceUseCases(ports, classifiers);
+  const staff = staffUseCases(ports, classifiers);
   return {
     ports,
     clock: ports.clock,
@@ -24,7 +26,9 @@ export function createApp(ports: AppPorts) {
     act: (cmd: Command, opts?: ActOptions) => act(ports, cmd, opts),
     people: peopleUseCases(ports),
     documents: documentUseCases(ports, classifiers),
-    staff: staffUseCases(ports, classifiers),
+    staff,
+    /** The branch manager's picture, exports, deadlines and digests (issue 15). */
+    dashboard: dashboardUseCases(ports, staff),
     drafts: draftUseCases(ports, classifiers, licences),
     outbox: outboxUseCases(ports),
     survey: surveyUseCases(ports, classifiers),

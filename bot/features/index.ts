@@ -2,6 +2,7 @@
 // Add a feature: create bot/features/<name>/index.ts exporting `const feature: Feature` and list it here.
 import type { Feature } from "../kit/feature.ts";
 import { feature as applications } from "./applications/index.ts";
+import { feature as dashboard } from "./dashboard/index.ts";
 import { feature as drafts } from "./drafts/index.ts";
 import { feature as fallback } from "./fallback/index.ts";
 import { feature as licensing } from "./licensing/index.ts";
@@ -22,6 +23,7 @@ export const features: readonly Feature[] = [
   applications,
   licences,
   drafts,
+  dashboard,
   // fallback must stay last
   fallback,
 ];

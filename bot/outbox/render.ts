@@ -4,12 +4,17 @@
 import type { App } from "../../app/index.ts";
 import { isLang, translator } from "../kit/i18n.ts";
 import { renderNotification } from "../views/notifications.ts";
+import { heldForDigest, isDigestKind, prepareDigest } from "./digest.ts";
 import type { OutboxHooks } from "./worker.ts";
 
 export function createOutboxHooks(app: App): OutboxHooks {
   return {
     async prepare(row) {
+      // Issue 15: a morning-digest subscriber gets their queue once a day, not one push per item.
+      if (row.userId && heldForDigest(row.kind) && (await app.dashboard.digestUsers([row.userId])).size)
+        return { skip: "in the morning digest" };
       const ctx = await app.outbox.context(row);
+      if (isDigestKind(row.kind)) return prepareDigest(app, row, ctx.language);
       if (row.kind !== "stage_closed" && !ctx.live) return { skip: "step decided before delivery" };
       const lang = isLang(ctx.language) ? ctx.language : "ru";
       const rendered = renderNotification(
