@@ -10,10 +10,13 @@ import {
   digestEventKey,
   periodRange,
   type SlaStage,
+  type StageClock,
   type StageThresholds,
+  stageClock,
+  stageOfStatus,
   staffDigestSlot,
 } from "../domain/sla.ts";
-import type { Result } from "../domain/types.ts";
+import type { Result, Status } from "../domain/types.ts";
 import { fail } from "../domain/types.ts";
 import type { DigestRow } from "../prisma/store/digests.ts";
 import type { SettingChanged } from "../prisma/store/slaSettings.ts";
@@ -48,10 +51,42 @@ export function accessTo(m: Memberships, branchId?: string): DashboardAccess | n
 
 export type ExportKind = "register" | "decisions";
 
+/** The deadline line's data: the stage clock and the moment it was read at. */
+export interface Deadline {
+  clock: StageClock;
+  now: Date;
+}
+
+/** How long a region's thresholds are kept in memory (a change in this process drops them at once). */
+const THRESHOLDS_TTL_MS = 60_000;
+
 export function dashboardUseCases(ports: AppPorts, staff: ReturnType<typeof staffUseCases>) {
   const store = ports.store;
   const now = () => ports.clock.now();
+  const cache = new Map<string, { at: number; value: StageThresholds | null }>();
+  const regionThresholds = async (regionCode: string) => {
+    const hit = cache.get(regionCode);
+    if (hit && Date.now() - hit.at < THRESHOLDS_TTL_MS) return hit.value;
+    const value = await store.sla.thresholdsOfRegion(regionCode);
+    cache.set(regionCode, { at: Date.now(), value });
+    return value;
+  };
   return {
+    /**
+     * The deadline everyone sees: which stage holds an application, since when, the working days left or past
+     * its branch's deadline. null when the status has no stage clock (drafts, decisions) or no branch.
+     */
+    async deadlineOf(app: {
+      status: Status;
+      statusChangedAt: Date;
+      regionCode: string | null;
+    }): Promise<Deadline | null> {
+      if (!app.regionCode || !stageOfStatus(app.status)) return null;
+      const th = await regionThresholds(app.regionCode);
+      const at = now();
+      const clock = th ? stageClock(app.status, app.statusChangedAt, th, at) : null;
+      return clock ? { clock, now: at } : null;
+    },
     /** The dashboard of a branch for a period (offset 0: the current one up to now; -1: the previous full one). */
     async load(
       branchId: string,
@@ -89,6 +124,7 @@ export function dashboardUseCases(ports: AppPorts, staff: ReturnType<typeof staf
       days: number;
     }): Promise<Result<SettingChanged<number>>> {
       if (!accessTo(a.memberships, a.branchId)?.manager) return fail({ code: "forbidden_role" });
+      cache.clear();
       return store.sla.setThreshold({
         branchId: a.branchId,
         stage: a.stage,

@@ -3,6 +3,8 @@
 // closed at once). The application layer reads; bot/views/notifications.ts draws.
 import type { App } from "../../app/index.ts";
 import { isLang, translator } from "../kit/i18n.ts";
+import { clipHtml } from "../kit/html.ts";
+import { deadlineLines } from "../views/deadline.ts";
 import { renderNotification } from "../views/notifications.ts";
 import { heldForDigest, isDigestKind, prepareDigest } from "./digest.ts";
 import type { OutboxHooks } from "./worker.ts";
@@ -29,6 +31,15 @@ export function createOutboxHooks(app: App): OutboxHooks {
         },
         row,
       );
+      // Issue 15: the push says which stage holds the application, since when and until when.
+      const deadline =
+        ctx.card && ctx.live && row.kind !== "stage_closed" ? await app.dashboard.deadlineOf(ctx.card) : null;
+      const line = deadlineLines(translator(lang), deadline, {
+        withRole: row.kind === "status_changed",
+        mark: true,
+      });
+      if (line.length && rendered.mode === "send")
+        return { lang, rendered: { ...rendered, text: clipHtml(`${rendered.text}\n\n${line[0]}`) } };
       return { lang, rendered };
     },
     async afterSent(row, messageId) {

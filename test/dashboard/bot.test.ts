@@ -106,7 +106,11 @@ beforeAll(async () => {
   reviewer = Number(w.users.reviewer.telegramId);
   supplier = Number(w.users.supplierOnly.telegramId);
   await w.prisma.user.updateMany({
-    where: { id: { in: [w.users.manager.id, w.users.reviewer.id, w.users.supplierOnly.id] } },
+    where: {
+      id: {
+        in: [w.users.manager.id, w.users.reviewer.id, w.users.supplierOnly.id, w.users.supplierAdmin.id],
+      },
+    },
     data: { language: "ru" },
   });
   await w.prisma.user.update({ where: { id: w.users.approver.id }, data: { language: "kk" } });
@@ -260,6 +264,59 @@ describe("stage deadlines", () => {
     // back to 3 for the digests below
     await h.user(manager).press(cb("db.ts", [BRANCH, "REVIEW", 3], 4));
     expect((await w.app.dashboard.thresholds(BRANCH))!.REVIEW).toBe(3);
+  });
+});
+
+describe("the deadline everyone sees", () => {
+  it("the supplier's card names the stage's role, since when and the working days, across the holiday", async () => {
+    const admin = Number(w.users.supplierAdmin.telegramId);
+    const seen = async (when: Date) => {
+      w.clock.set(when, { frozen: true });
+      const calls = await h.user(admin).press(cb("my.v", [ids.A2!]));
+      w.clock.set(NOW, { frozen: true });
+      return h.user(admin).texts(calls).join("\n");
+    };
+    // Fri 3 July: Tue 7 is the next working day (Mon 6 July is Capital Day): 1 day left, not 2.
+    expect(await seen(at(7, 3, 12))).toContain(
+      "Рассматривающий заявки БД: на рассмотрении с 01.07, остался 1 рабочий день",
+    );
+    expect(await seen(at(7, 6, 12))).toContain(
+      "Рассматривающий заявки БД: на рассмотрении с 01.07, остался 1 рабочий день",
+    );
+    expect(await seen(at(7, 7, 12))).toContain(
+      "Рассматривающий заявки БД: на рассмотрении с 01.07, срок истекает сегодня",
+    );
+    expect(await seen(NOW)).toContain(
+      "⚠️ Рассматривающий заявки БД: на рассмотрении с 01.07, просрочено на 1 рабочий день",
+    );
+    // Never the person: the reviewer's name is not on the line.
+    expect(await seen(NOW)).not.toContain(`${w.users.reviewer.fullName}: на рассмотрении`);
+  });
+
+  it("the staff card shows the same clock, breached marked; a draft-free final status shows none", async () => {
+    const calls = await h.user(reviewer).press(cb("fs.v", [ids.A2!]));
+    expect(h.user(reviewer).texts(calls).join("\n")).toContain(
+      "⚠️ На рассмотрении с 01.07, просрочено на 1 рабочий день",
+    );
+    const a3 = await h.user(reviewer).press(cb("fs.v", [ids.A3!]));
+    expect(h.user(reviewer).texts(a3).join("\n")).toContain(
+      "На рассмотрении с 07.07, осталось 2 рабочих дня",
+    );
+    const a1 = await h.user(reviewer).press(cb("fs.v", [ids.A1!]));
+    expect(h.user(reviewer).texts(a1).join("\n")).not.toMatch(/рабоч(ий|их) д/);
+  });
+
+  it("the supplier's push carries the line too", async () => {
+    const row = await w.prisma.outbox.findFirst({
+      where: { applicationId: ids.A3!, kind: "status_changed", userId: w.users.supplierAdmin.id },
+      orderBy: { id: "desc" },
+    });
+    expect(row).not.toBeNull();
+    const p = await createOutboxHooks(h.app).prepare(row as never);
+    if (!("rendered" in p)) throw new Error(JSON.stringify(p));
+    expect(p.rendered.text).toContain(
+      "Рассматривающий заявки БД: на рассмотрении с 07.07, осталось 2 рабочих дня",
+    );
   });
 });
 

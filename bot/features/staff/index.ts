@@ -210,7 +210,7 @@ composer.callbackQuery(cbPattern(V.view), async (ctx) => {
   const v = p && (await current(ctx, p));
   if (!v) return;
   await answer(ctx);
-  await show(ctx, cardScreen(await view(ctx), v));
+  await show(ctx, cardScreen(await view(ctx), v, { deadline: await ctx.app.dashboard.deadlineOf(v.card) }));
 });
 
 composer.callbackQuery(cbPattern(V.audit), async (ctx) => {
