@@ -142,7 +142,7 @@ describe("/dashboard", () => {
     expect(caption).toContain("На рассмотрении с 01.07, просрочено на 1 рабочий день");
     const b = buttonsOf(sent);
     expect(b.map((x) => x.text)).toEqual(
-      expect.arrayContaining(["• Неделя", "Месяц", "Квартал", "📥 Выгрузка", "⏱ Сроки этапов"]),
+      expect.arrayContaining(["• Неделя", "Месяц", "Квартал", "📥 Выгрузка", "🕒 Сроки этапов"]),
     );
     // The oldest overdue item opens the staff card (the staff feature's verb).
     expect(b.find((x) => x.text.startsWith("⚠️"))?.callback_data).toBe(cb("fs.v", [ids.A2!]));
