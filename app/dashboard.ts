@@ -134,6 +134,26 @@ export function dashboardUseCases(ports: AppPorts, staff: ReturnType<typeof staf
       });
     },
     history: (branchId: string, limit?: number) => store.sla.history(branchId, limit),
+    branchDigest: (branchId: string) => store.sla.branchDigest(branchId),
+    /** A manager of the branch moves its weekly digest (working weekday, Astana time) or turns it off (audited). */
+    async setBranchDigest(a: {
+      memberships: Memberships;
+      userId: string;
+      branchId: string;
+      weekday: number;
+      minute: number;
+      enabled: boolean;
+    }) {
+      if (!accessTo(a.memberships, a.branchId)?.manager) return fail({ code: "forbidden_role" });
+      return store.sla.setBranchDigest({
+        branchId: a.branchId,
+        weekday: a.weekday,
+        minute: a.minute,
+        enabled: a.enabled,
+        actorId: a.userId,
+        now: now(),
+      });
+    },
     staffDigest: (userId: string) => store.sla.staffDigest(userId),
     /** A staff member turns their morning digest on or off, or moves its hour (audited). */
     async setStaffDigest(a: { memberships: Memberships; userId: string; enabled: boolean; hour: number }) {

@@ -400,4 +400,43 @@ describe("digests", () => {
     const none = await h.user(supplier).send("/digest");
     expect(h.user(supplier).texts(none)).toContain(ru("dashboard:bot.staff_only"));
   });
+
+  it("a manager moves the branch's weekly digest in the bot (audited); it then comes on that day", async () => {
+    const screen = await h.user(manager).send("/deadlines");
+    expect(h.user(manager).texts(screen).join("\n")).toContain(
+      "Еженедельная сводка руководителю:</b> понедельник, 09:00 (время Астаны), включена",
+    );
+    const wed = cb("db.w", [BRANCH, 3, 600, "on"]);
+    expect(
+      h
+        .user(manager)
+        .buttons()
+        .map((b) => b.data),
+    ).toContain(cb("db.w", [BRANCH, 3, 540, "on"]));
+    const r = await h.user(manager).press(wed);
+    expect(r.find((c) => c.method === "answerCallbackQuery")?.payload.text).toContain("среда, 10:00");
+    expect(await w.app.dashboard.branchDigest(BRANCH)).toEqual({ weekday: 3, minute: 600, enabled: true });
+    const audit = await w.prisma.settingChange.findFirst({
+      where: { branchId: BRANCH, key: "branch_digest" },
+    });
+    expect(audit).toMatchObject({
+      actorId: w.users.manager.id,
+      oldValue: { weekday: 1, minute: 540, enabled: true },
+      newValue: { weekday: 3, minute: 600, enabled: true },
+    });
+    const week = async () =>
+      (await rows("digest_branch")).filter((x) => x.eventKey === `digest:b:${BRANCH}:2026-07-20`);
+    for (const t of [at(7, 20, 9), at(7, 22, 9, 59)]) await w.app.dashboard.writeDue(t);
+    expect(await week()).toHaveLength(0);
+    await w.app.dashboard.writeDue(at(7, 22, 10));
+    expect((await week()).length).toBeGreaterThan(0);
+    const denied = await h.user(approver).press(cb("db.w", [BRANCH, 1, 540, "off"]));
+    expect(denied.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe(
+      kk("dashboard:bot.manager_only"),
+    );
+    const bad = await h.user(manager).press(`db.w:${BRANCH}:6:540:on`);
+    expect(bad.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe(
+      ru("common:errors.stale_button"),
+    );
+  });
 });

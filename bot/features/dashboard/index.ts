@@ -13,6 +13,7 @@ import {
   type DashboardPeriod,
   isDashboardPeriod,
   isSlaStage,
+  validateBranchDigest,
   validateStaffDigest,
 } from "../../../domain/sla.ts";
 import type { AppContext } from "../../context.ts";
@@ -31,6 +32,7 @@ import {
   digestSettingScreen,
   MAX_BACK,
   thresholdsScreen,
+  weeklyLine,
 } from "./screens.ts";
 import { DB } from "./verbs.ts";
 
@@ -173,7 +175,8 @@ async function thresholds(ctx: AppContext, a: DashboardAccess) {
   const th = await ctx.app.dashboard.thresholds(a.branchId);
   if (!th) return tell(ctx, ctx.t("dashboard:bot.denied"));
   const history = await ctx.app.dashboard.history(a.branchId, 10);
-  await show(ctx, thresholdsScreen(ctx.t, a.branchId, th, history, a.manager), {
+  const digest = await ctx.app.dashboard.branchDigest(a.branchId);
+  await show(ctx, thresholdsScreen(ctx.t, a.branchId, th, history, a.manager, digest), {
     fresh: !ctx.callbackQuery?.message || "photo" in ctx.callbackQuery.message,
   });
 }
@@ -220,6 +223,28 @@ composer.callbackQuery(cbPattern(DB.setThreshold), async (ctx) => {
       to: r.value.to,
     }),
   );
+  await thresholds(ctx, a);
+});
+
+/** The branch's weekly digest: a working weekday, an Astana time, on or off (a manager; audited). */
+composer.callbackQuery(cbPattern(DB.weekly), async (ctx) => {
+  const [branchId, wd, min, onOff] = cbData(ctx)?.ids ?? [];
+  const weekday = Number(wd);
+  const minute = Number(min);
+  if (!branchId || (onOff !== "on" && onOff !== "off") || validateBranchDigest({ weekday, minute }).length)
+    return answer(ctx, ctx.t("common:errors.stale_button"), true);
+  const a = await accessOrRefuse(ctx, branchId, true);
+  if (!a || !ctx.user) return;
+  const r = await ctx.app.dashboard.setBranchDigest({
+    memberships: ctx.memberships,
+    userId: ctx.user.id,
+    branchId,
+    weekday,
+    minute,
+    enabled: onOff === "on",
+  });
+  if (!r.ok) return tell(ctx, firstError(ctx.t, r.errors));
+  await answer(ctx, r.value.changed ? weeklyLine(ctx.t, r.value.to) : undefined);
   await thresholds(ctx, a);
 });
 

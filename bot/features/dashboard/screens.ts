@@ -12,6 +12,7 @@ import {
   MIN_THRESHOLD_DAYS,
   SLA_STAGES,
   type StageThresholds,
+  type BranchDigestSchedule,
   type StaffDigestSchedule,
   stageClock,
 } from "../../../domain/sla.ts";
@@ -88,6 +89,7 @@ export function thresholdsScreen(
     key: string;
   }[],
   manager: boolean,
+  digest?: BranchDigestSchedule,
 ): Screen {
   const lines = [t("dashboard:bot.thresholds.title")];
   for (const s of SLA_STAGES)
@@ -106,6 +108,7 @@ export function thresholdsScreen(
         }),
       );
   }
+  if (digest) lines.push("", weeklyLine(t, digest));
   if (!manager) lines.push("", t("dashboard:bot.read_only"));
   const kb = new InlineKeyboard();
   if (manager)
@@ -116,8 +119,40 @@ export function thresholdsScreen(
         .text("➕", d < MAX_THRESHOLD_DAYS ? cb(DB.setThreshold, [branchId, s, d + 1], d) : cb(DB.noop))
         .row();
     }
+  if (manager && digest) {
+    const w = (weekday: number, minute: number, on: boolean) =>
+      cb(DB.weekly, [branchId, weekday, minute, on ? "on" : "off"]);
+    for (let d = 1; d <= 5; d++)
+      kb.text(
+        `${d === digest.weekday ? "• " : ""}${t(`dashboard:bot.weekday.${d}`)}`,
+        w(d, digest.minute, digest.enabled),
+      );
+    kb.row();
+    if (digest.minute >= 60)
+      kb.text(`◀ ${hhmm(digest.minute - 60)}`, w(digest.weekday, digest.minute - 60, digest.enabled));
+    kb.text(hhmm(digest.minute), cb(DB.noop));
+    if (digest.minute < 23 * 60)
+      kb.text(`${hhmm(digest.minute + 60)} ▶`, w(digest.weekday, digest.minute + 60, digest.enabled));
+    kb.row();
+    kb.text(
+      t(digest.enabled ? "dashboard:bot.btn.weekly_off" : "dashboard:bot.btn.weekly_on"),
+      w(digest.weekday, digest.minute, !digest.enabled),
+    ).row();
+  }
   kb.text(t("dashboard:bot.btn.back"), cb(DB.period, [branchId, "week", 0]));
   return { text: lines.join("\n"), keyboard: kb };
+}
+
+const hhmm = (m: number) =>
+  `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+
+/** «Еженедельная сводка: понедельник, 09:00 (время Астаны), включена». */
+export function weeklyLine(t: Translate, d: BranchDigestSchedule): string {
+  return t("dashboard:bot.weekly.setting", {
+    day: t(`dashboard:bot.weekday_long.${d.weekday}`),
+    time: hhmm(d.minute),
+    state: t(d.enabled ? "dashboard:bot.weekly.enabled" : "dashboard:bot.weekly.disabled"),
+  });
 }
 
 /** A staff member's morning digest setting. */
