@@ -110,7 +110,13 @@ composer.callbackQuery(cbPattern(V.open), async (ctx) => {
   const v = await current(ctx);
   if (!v) return;
   await answer(ctx);
-  await showLong(ctx, cardScreen(await view(ctx), v), { fresh: true });
+  await showLong(
+    ctx,
+    cardScreen(await view(ctx), v, { deadline: await ctx.app.dashboard.deadlineOf(v.card) }),
+    {
+      fresh: true,
+    },
+  );
 });
 
 /** The form as generated at T4: the stored bytes the head signs. */
