@@ -42,6 +42,7 @@ export async function prepareDigest(app: App, row: OutboxRow, language: string |
   }
   if (!row.userId) return { skip: "digest without a user" };
   const pages = await app.dashboard.staffQueues(row.userId);
+  if (!pages.some((p) => p.page.total > 0)) return { skip: "empty queue" };
   const s = staffDigestScreen(t, lang, pages, app.clock.now());
   return { lang, rendered: { mode: "send", text: clipHtml(s.text), reply_markup: markupOf(s.keyboard) } };
 }

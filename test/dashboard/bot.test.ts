@@ -393,6 +393,16 @@ describe("digests", () => {
       attempts: 0,
     };
     expect(await createOutboxHooks(h.app).prepare(push as never)).toEqual({ skip: "in the morning digest" });
+    // An empty queue sends nothing (the checker has nothing sent to them).
+    await w.app.dashboard.setStaffDigest({
+      memberships: await w.app.dashboard.memberships(w.users.checker.id),
+      userId: w.users.checker.id,
+      enabled: true,
+      hour: 9,
+    });
+    await w.app.dashboard.writeDue(at(7, 8, 9));
+    const empty = (await rows("digest_staff")).find((x) => x.userId === w.users.checker.id)!;
+    expect(await createOutboxHooks(h.app).prepare(empty as never)).toEqual({ skip: "empty queue" });
     const bad = await h.user(reviewer).press("db.g:on:23");
     expect(bad.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe(
       ru("common:errors.stale_button"),
