@@ -118,6 +118,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (h) expect(telegramLimitViolations(h.calls)).toEqual([]);
   await h?.close();
   await w?.close();
 });
@@ -181,6 +182,18 @@ describe("/dashboard", () => {
     expect((await h.user(approver).send("/export")).map((c) => c.payload.text)).toContain(
       kk("dashboard:bot.manager_only"),
     );
+    // An approver of two branches switches between them.
+    await w.prisma.staffMembership.create({
+      data: { userId: w.users.approver.id, branchId: "BR-ALMATY", role: "APPROVER" },
+    });
+    const two = await h.user(approver).send("/dashboard");
+    const other = buttonsOf(two.find((c) => c.method === "sendPhoto")).find((x) => x.text.startsWith("🏢"));
+    expect(other?.callback_data).toBe(cb("db.p", ["BR-ALMATY", "week", 0]));
+    const almaty = await pressOnPhoto(approver, other!.callback_data!, 4343);
+    expect(almaty.some((c) => c.method === "editMessageMedia")).toBe(true);
+    await w.prisma.staffMembership.deleteMany({
+      where: { userId: w.users.approver.id, branchId: "BR-ALMATY" },
+    });
     const refused = await h.user(supplier).send("/dashboard");
     expect(refused.some((c) => c.method === "sendPhoto")).toBe(false);
     expect(h.user(supplier).texts(refused)).toContain(ru("dashboard:bot.denied"));

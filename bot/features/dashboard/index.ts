@@ -56,6 +56,13 @@ async function accessOrRefuse(
   return a;
 }
 
+async function otherBranches(ctx: AppContext, branchId: string) {
+  const others = dashboardBranches(ctx.memberships).filter((a) => a.branchId !== branchId);
+  if (!others.length) return [];
+  const names = await ctx.app.classifiers.names(ctx.lang);
+  return others.map((a) => ({ branchId: a.branchId, name: names.branch(a.branchId) }));
+}
+
 /** Render the dashboard of a state: the PNG, its caption and buttons (null: the branch is gone). */
 async function render(ctx: AppContext, s: DashboardState, access: DashboardAccess) {
   const d = await ctx.app.dashboard.load(s.branchId, s.period, s.offset);
@@ -64,7 +71,7 @@ async function render(ctx: AppContext, s: DashboardState, access: DashboardAcces
   return {
     png,
     caption: captionOf(ctx.t, ctx.lang, d, access),
-    keyboard: dashboardKeyboard(ctx.t, ctx.lang, d, s, access),
+    keyboard: dashboardKeyboard(ctx.t, ctx.lang, d, s, access, await otherBranches(ctx, s.branchId)),
   };
 }
 

@@ -45,6 +45,8 @@ export function dashboardKeyboard(
   d: BranchDashboard,
   s: DashboardState,
   access: DashboardAccess,
+  /** The person's other branches (an approver or manager of several), with their names. */
+  others: readonly { branchId: string; name: string }[] = [],
 ): InlineKeyboard {
   const kb = new InlineKeyboard();
   for (const p of DASHBOARD_PERIODS) {
@@ -62,6 +64,8 @@ export function dashboardKeyboard(
       t("dashboard:bot.btn.overdue", { org: short(orgIn(lang, o)), days: o.overdueDays }),
       cb(STAFF.view, [o.applicationId]),
     ).row();
+  for (const o of others.slice(0, 4))
+    kb.text(`🏢 ${short(o.name, 30)}`, cb(DB.period, [o.branchId, s.period, 0])).row();
   if (access.manager) {
     kb.text(t("dashboard:bot.btn.export"), cb(DB.export, [s.branchId, s.period, Math.min(s.offset, -1)]));
     kb.text(t("dashboard:bot.btn.thresholds"), cb(DB.thresholds, [s.branchId]));
