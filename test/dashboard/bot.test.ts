@@ -4,10 +4,14 @@
 // else (or another branch) is refused; /export sends CSV and XLSX parsed back; the stage deadlines are edited by
 // the manager and audited; the weekly and morning digests are written once at the right Astana time.
 import ExcelJS from "exceljs";
+import { Api } from "grammy";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb } from "../../bot/kit/callbacks.ts";
 import { translator } from "../../bot/kit/i18n.ts";
 import { createOutboxHooks } from "../../bot/outbox/render.ts";
+import { deliverOnce } from "../../bot/outbox/worker.ts";
+import { outboxWorkerDeps } from "../../bot/runtime/outbox.ts";
 import { fromAstana } from "../../domain/calendar.ts";
 import { createHarness, type Harness, type ApiCall, telegramLimitViolations } from "../helpers/bot.ts";
 import { Chain, type World, world } from "../app/chain.ts";
@@ -461,5 +465,46 @@ describe("digests", () => {
     expect(bad.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe(
       ru("common:errors.stale_button"),
     );
+  });
+
+  it("the outbox worker sends the weekly digest as a photo, once", async () => {
+    const row = (await rows("digest_branch")).find(
+      (x) => x.userId === w.users.manager.id && x.eventKey.endsWith("2026-07-13"),
+    )!;
+    // only this row is left to deliver
+    await w.prisma.outbox.updateMany({ where: { id: { not: row.id } }, data: { status: "SENT" } });
+    await w.prisma.outbox.update({
+      where: { id: row.id },
+      data: { nextAttemptAt: new Date(Date.now() - 1000) },
+    });
+    const seen: { method: string; body: number }[] = [];
+    const api = new Api("123:TEST", {
+      apiRoot: "http://telegram.test",
+      fetch: (async (url: string, init?: { body?: unknown }) => {
+        const method = String(url).split("/").pop()!;
+        let size = 0;
+        const b = init?.body as AsyncIterable<Uint8Array> | undefined;
+        if (b && typeof (b as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function")
+          for await (const c of b) size += c.length;
+        seen.push({ method, body: size });
+        const result = { message_id: 77, date: 0, chat: { id: manager, type: "private" } };
+        return new Response(JSON.stringify({ ok: true, result }), {
+          headers: { "content-type": "application/json" },
+        });
+      }) as never,
+    });
+    const deps = outboxWorkerDeps({
+      prisma: w.prisma,
+      app: h.app,
+      config: h.config,
+      logger: pino({ level: "silent" }),
+    });
+    const first = await deliverOnce(deps, api, { workerId: "T" });
+    expect(first.sent).toBe(1);
+    expect(seen.map((x) => x.method)).toEqual(["sendPhoto"]);
+    expect(seen[0]!.body).toBeGreaterThan(10_000);
+    const again = await deliverOnce(deps, api, { workerId: "T" });
+    expect(again.claimed).toBe(0);
+    expect((await w.prisma.outbox.findUniqueOrThrow({ where: { id: row.id } })).messageId).toBe(77);
   });
 });
