@@ -243,6 +243,27 @@ describe("/export", () => {
   });
 });
 
+describe("/export in Kazakh", () => {
+  it("writes Kazakh headers and status labels", async () => {
+    await w.prisma.user.update({ where: { id: w.users.manager.id }, data: { language: "kk" } });
+    try {
+      const calls = await h.user(manager).send("/export");
+      const docs = calls.filter((c) => c.method === "sendDocument");
+      expect(docs).toHaveLength(4);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((docs[1]!.payload.document as { bytes: Buffer }).bytes as never);
+      const sheet = wb.worksheets[0]!;
+      expect(sheet.name).toBe(kk("dashboard:export.sheet_register"));
+      expect(sheet.getRow(1).getCell(1).value).toBe(kk("dashboard:export.col.number"));
+      expect(sheet.getRow(2).getCell(6).value).toBe(kk("status:labels.INCLUDED"));
+      const csv = (docs[0]!.payload.document as { bytes: Buffer }).bytes.toString("utf8");
+      expect(csv).toContain(kk("dashboard:export.col.org"));
+    } finally {
+      await w.prisma.user.update({ where: { id: w.users.manager.id }, data: { language: "ru" } });
+    }
+  });
+});
+
 describe("stage deadlines", () => {
   it("a manager changes one stage's deadline (audited); a stale button and an approver are refused", async () => {
     const screen = await h.user(manager).send("/deadlines");
