@@ -277,7 +277,7 @@ describe("stage deadlines", () => {
     ).toContain(plus);
     const r = await h.user(manager).press(plus);
     expect(r.find((c) => c.method === "answerCallbackQuery")?.payload.text).toBe(
-      "Срок этапа «Рассмотрение»: 3 → 4 рабочих дней",
+      "Срок этапа «Рассмотрение»: 3 → 4 (рабочие дни)",
     );
     expect(h.user(manager).texts(r).join("\n")).toContain("• Рассмотрение: 4 рабочих дня");
     const audit = await w.prisma.settingChange.findFirst({
