@@ -327,6 +327,21 @@ describe("the deadline everyone sees", () => {
     expect(await seen(NOW)).toContain(
       "⚠️ Рассматривающий заявки БД: на рассмотрении с 01.07, просрочено на 1 рабочий день",
     );
+    // In Kazakh (the supplier switched language): the same clock.
+    await w.prisma.user.update({ where: { id: w.users.supplierAdmin.id }, data: { language: "kk" } });
+    try {
+      const line = kk("dashboard:deadline.holder", {
+        role: kk("common:roles.REVIEWER"),
+        line: kk("dashboard:deadline.overdue", {
+          stage: kk("dashboard:stage_in.REVIEW"),
+          since: "01.07",
+          count: 1,
+        }),
+      });
+      expect(await seen(NOW)).toContain(`⚠️ ${line}`);
+    } finally {
+      await w.prisma.user.update({ where: { id: w.users.supplierAdmin.id }, data: { language: "ru" } });
+    }
     // Never the person: the reviewer's name is not on the line.
     expect(await seen(NOW)).not.toContain(`${w.users.reviewer.fullName}: на рассмотрении`);
   });
