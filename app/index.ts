@@ -3,6 +3,7 @@
 import { act, type ActOptions, type Command } from "./act.ts";
 import { cardUseCases } from "./cards.ts";
 import { createClassifierCache } from "./classifiers.ts";
+import { dashboardUseCases } from "./dashboard.ts";
 import { documentUseCases } from "./documents.ts";
 import { headUseCases } from "./head.ts";
 import { licenceUseCases } from "./licences.ts";
@@ -32,6 +33,8 @@ export function createApp(ports: AppPorts) {
     /** The whole card for whoever decides on it, and the files behind it. */
     cards: cardUseCases(ports, { staff: staff.open, head: head.open }),
     register: registerUseCases(ports, classifiers),
+    /** The branch manager's picture, exports, deadlines and digests (issue 15). */
+    dashboard: dashboardUseCases(ports, staff),
     drafts: draftUseCases(ports, classifiers, licences),
     outbox: outboxUseCases(ports),
     survey: surveyUseCases(ports, classifiers),

@@ -18,6 +18,7 @@ import { Sandbox, type SandboxInvite, type SandboxPerson } from "../sandbox/serv
 import { type AppConfig, ConfigError, loadConfig } from "./config.ts";
 import { createBot, setDefaultCommands } from "./createBot.ts";
 import { translator } from "./kit/i18n.ts";
+import { startDigests } from "./outbox/digest.ts";
 import { startReminders } from "./outbox/reminders.ts";
 import { composeApp } from "./runtime/compose.ts";
 import { startOutboxWorker } from "./outbox/worker.ts";
@@ -217,6 +218,9 @@ async function start(config: AppConfig, argv: string[], logger: Logger, life: Li
     config.REMINDER_CHECK_MINUTES * 60_000,
   );
   life.add("reminders", () => reminders.stop());
+  // Issue 15: the branches' weekly digests and the staff's morning digests (idempotent rows, every instance).
+  const digests = startDigests(app, 5 * 60_000, logger.child({ component: "digests" }));
+  life.add("digests", () => digests.stop());
 
   // 5. Updates.
   if (config.mode === "webhook") {

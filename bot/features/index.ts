@@ -3,6 +3,7 @@
 import type { Feature } from "../kit/feature.ts";
 import { feature as applications } from "./applications/index.ts";
 import { feature as deliveries } from "./deliveries/index.ts";
+import { feature as dashboard } from "./dashboard/index.ts";
 import { feature as drafts } from "./drafts/index.ts";
 import { feature as fallback } from "./fallback/index.ts";
 import { feature as licensing } from "./licensing/index.ts";
@@ -26,6 +27,7 @@ export const features: readonly Feature[] = [
   applications,
   licences,
   drafts,
+  dashboard,
   // fallback must stay last
   fallback,
 ];

@@ -35,7 +35,7 @@
 //   are counted (fsms_outbox_failed_total) and listed by prisma/store/outbox.ts listFailedOutbox.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { type Api, GrammyError, HttpError } from "grammy";
+import { type Api, GrammyError, HttpError, InputFile } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -60,8 +60,10 @@ export interface OutboxMessage {
   mode: "send" | "edit";
   /** The message to edit ("edit"). */
   messageId?: number;
-  /** HTML. */
+  /** HTML (the caption when `photo` is set: ≤ 1024 characters). */
   text: string;
+  /** Send this PNG with `text` as its caption (the digests' picture). */
+  photo?: Buffer;
   reply_markup?: InlineKeyboardMarkup;
   /** Without sound (DECISIONS 13: intermediate Fund stages). */
   silent?: boolean;
@@ -312,6 +314,14 @@ async function deliverRow(run: RunContext, row: OutboxRow, claimedAt: number, st
         parse_mode: "HTML",
         reply_markup: msg.reply_markup,
       });
+    } else if (msg.photo) {
+      const m = await api.sendPhoto(chatId, new InputFile(msg.photo, "dashboard.png"), {
+        caption: msg.text,
+        parse_mode: "HTML",
+        reply_markup: msg.reply_markup,
+        ...(msg.silent ? { disable_notification: true } : {}),
+      });
+      messageId = m.message_id;
     } else {
       const m = await api.sendMessage(chatId, msg.text, {
         parse_mode: "HTML",

@@ -44,3 +44,12 @@ export function deadlineLine(t: Translate, clock: StageClock, opts: DeadlineLine
     : capitalise(line);
   return opts.mark && clock.breached ? `${t("dashboard:deadline.breached_mark")} ${line}` : line;
 }
+
+/** The line as a list for a card's lines (empty when the application has no stage clock). */
+export function deadlineLines(
+  t: Translate,
+  d: { clock: StageClock; now: Date } | null | undefined,
+  opts: Omit<DeadlineLineOptions, "now"> = {},
+): string[] {
+  return d ? [deadlineLine(t, d.clock, { ...opts, now: d.now })] : [];
+}

@@ -3,6 +3,9 @@
 import type { ApplicationStore } from "../../domain/ports.ts";
 import type { Status } from "../../domain/types.ts";
 import * as cards from "./cards.ts";
+import * as dashboard from "./dashboard.ts";
+import * as digests from "./digests.ts";
+import * as sla from "./slaSettings.ts";
 import { loadClassifiers } from "./classifiers.ts";
 import type { PrismaClient } from "./db.ts";
 import * as drafts from "./drafts.ts";
@@ -114,6 +117,30 @@ export function createStore(prisma: PrismaClient) {
         licences.completeRequest(prisma, requestId, data, now),
       fail: (requestId: string, error: string, now: Date) =>
         licences.failRequest(prisma, requestId, error, now),
+    },
+    /** The branch manager's picture and exports (issue 15). */
+    dashboard: {
+      branch: (args: Parameters<typeof dashboard.branchDashboard>[1]) =>
+        dashboard.branchDashboard(prisma, args),
+      registerRows: (regionCode: string) => dashboard.registerExportRows(prisma, regionCode),
+      decisionRows: (q: Parameters<typeof dashboard.decisionExportRows>[1]) =>
+        dashboard.decisionExportRows(prisma, q),
+    },
+    /** Stage deadlines and digest settings (audited), the digests' recipients and their outbox rows. */
+    sla: {
+      thresholds: (branchId: string) => sla.stageThresholds(prisma, branchId),
+      thresholdsOfRegion: (regionCode: string) => sla.stageThresholdsOfRegion(prisma, regionCode),
+      setThreshold: (args: Parameters<typeof sla.setStageThreshold>[1]) =>
+        sla.setStageThreshold(prisma, args),
+      history: (branchId: string, limit?: number) => sla.settingHistory(prisma, branchId, limit),
+      branchDigest: (branchId: string) => sla.branchDigestSetting(prisma, branchId),
+      setBranchDigest: (args: Parameters<typeof sla.setBranchDigest>[1]) => sla.setBranchDigest(prisma, args),
+      staffDigest: (userId: string) => sla.staffDigestSetting(prisma, userId),
+      setStaffDigest: (args: Parameters<typeof sla.setStaffDigest>[1]) => sla.setStaffDigest(prisma, args),
+      branchTargets: () => sla.branchDigestTargets(prisma),
+      staffSubscribers: () => sla.staffDigestSubscribers(prisma),
+      writeDigests: (rows: readonly digests.DigestRow[]) => digests.writeDigestRows(prisma, rows),
+      staffDigestUsers: (userIds: readonly string[]) => digests.staffDigestUsers(prisma, userIds),
     },
     classifiers: () => loadClassifiers(prisma),
     ping: async () => {

@@ -81,7 +81,9 @@ composer.callbackQuery(cbPattern(V.view), async (ctx) => {
   const s = id && ctx.user ? await ctx.app.supplier.open(id, ctx.user.id) : null;
   if (!s) return answer(ctx, ctx.t("applications:not_found"), true);
   await answer(ctx);
-  await showLong(ctx, detailScreen(await view(ctx), s), { fresh: true });
+  await showLong(ctx, detailScreen(await view(ctx), s, await ctx.app.dashboard.deadlineOf(s.card)), {
+    fresh: true,
+  });
 });
 
 composer.callbackQuery(cbPattern(V.versions), async (ctx) => {

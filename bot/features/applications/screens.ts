@@ -16,6 +16,8 @@ import { contentLines, historySection } from "../../views/content.ts";
 import { statusLabel } from "../../views/labels.ts";
 import { MENU } from "../menu/verbs.ts";
 import { V } from "./verbs.ts";
+import type { Deadline } from "../../../app/dashboard.ts";
+import { deadlineLines } from "../../views/deadline.ts";
 
 export interface View {
   t: Translate;
@@ -145,10 +147,15 @@ export function regionPicker(
 }
 
 /** «Просмотр»: the whole application read-only, the history, the buttons of what the table allows now. */
-export function detailScreen(v: View, s: SupplierView): Screen {
+export function detailScreen(v: View, s: SupplierView, deadline?: Deadline | null): Screen {
   const { t } = v;
   const app = s.facts.snapshot;
-  const text = [...contentLines(v, s.card), "", ...historySection(v, s.card)].join("\n");
+  const text = [
+    ...deadlineLines(t, deadline, { withRole: true, mark: true }),
+    ...contentLines(v, s.card),
+    "",
+    ...historySection(v, s.card),
+  ].join("\n");
   const rows = actionRows(t, { id: app.id, version: app.version }, s.actions, SUPPLIER_ACTION_BUTTONS);
   if (s.card.versionNo > 1 || !app.isLatestVersion)
     rows.push([{ text: t("applications:versions_button"), callback_data: cb(V.versions, [app.id]) }]);

@@ -14,6 +14,8 @@ import { contentLines } from "../../views/content.ts";
 import { errorText } from "../../views/labels.ts";
 import { MENU } from "../menu/verbs.ts";
 import { V } from "./verbs.ts";
+import type { Deadline } from "../../../app/dashboard.ts";
+import { deadlineLines } from "../../views/deadline.ts";
 
 export interface View {
   t: Translate;
@@ -57,12 +59,13 @@ export function queueScreen(v: View, items: readonly QueueItem[]): Screen {
 export function cardScreen(
   v: View,
   view: HeadView,
-  opts: { header?: string; snapshot?: AppSnapshot } = {},
+  opts: { header?: string; snapshot?: AppSnapshot; deadline?: Deadline | null } = {},
 ): Screen {
   const { t } = v;
   const app = opts.snapshot ?? view.facts.snapshot;
   const lines = [
     ...(opts.header ? [`<b>${opts.header}</b>`] : []),
+    ...deadlineLines(t, opts.deadline, { mark: true }),
     ...contentLines(v, view.card, app.status),
   ];
   if (!opts.snapshot && view.sendBlockedBy.length)

@@ -21,6 +21,7 @@ import {
   missingFilesText,
 } from "../../views/applicationCard.ts";
 import { noticeLines } from "../../views/card.ts";
+import { deadlineLines } from "../../views/deadline.ts";
 import { errorText } from "../../views/labels.ts";
 import { V as HEAD } from "../head/verbs.ts";
 import { MENU } from "../menu/verbs.ts";
@@ -54,8 +55,17 @@ function extraLines(v: View, r: CardReader): string[] {
   return [...(n.length ? ["", ...n] : []), ...consequences(v, r)];
 }
 
-export function readerPages(v: View, r: CardReader): CardPage[] {
-  return cardPages(v, r.view.card, { extra: extraLines(v, r) });
+/** The card's pages; `deadline`: the line of the stage that holds the application (issue 15), under the header. */
+export function readerPages(v: View, r: CardReader, deadline: string[] = []): CardPage[] {
+  return cardPages(v, r.view.card, {
+    extra: [...(deadline.length ? ["", ...deadline] : []), ...extraLines(v, r)],
+  });
+}
+
+/** The pages for this reader, with the stage's deadline line (the branch's thresholds, in working days). */
+async function pagesFor(ctx: AppContext, v: View, r: CardReader): Promise<CardPage[]> {
+  const d = await ctx.app.dashboard.deadlineOf(r.view.card);
+  return readerPages(v, r, deadlineLines(ctx.t, d, { mark: true }));
 }
 
 /** One page of the card with its buttons: the actions allowed now, ◀ n/N ▶, pins, licences, documents, notice. */
@@ -135,7 +145,7 @@ async function reader(ctx: AppContext): Promise<{ r: CardReader; ids: string[] }
 /** Show page `page` of the card (replacing the pressed message unless `fresh`). */
 export async function showCard(ctx: AppContext, r: CardReader, page = 0, opts: { fresh?: boolean } = {}) {
   const v = await viewOf(ctx);
-  const pages = readerPages(v, r);
+  const pages = await pagesFor(ctx, v, r);
   await show(ctx, cardPageScreen(v, r, pages, Math.min(Math.max(0, page), pages.length - 1)), opts);
 }
 
@@ -145,7 +155,7 @@ composer.callbackQuery(cbPattern(V.cardPage), async (ctx) => {
   const got = await reader(ctx);
   if (!got) return;
   const v = await viewOf(ctx);
-  const pages = readerPages(v, got.r);
+  const pages = await pagesFor(ctx, v, got.r);
   const raw = got.ids[1] ?? "0";
   const page = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(page) || page >= pages.length) {
@@ -183,7 +193,7 @@ composer.callbackQuery(cbPattern(V.licence), async (ctx) => {
   if (!l) return answer(ctx, ctx.t("staff:card.licence_gone"), true);
   await answer(ctx);
   const v = await viewOf(ctx);
-  const pages = readerPages(v, got.r);
+  const pages = await pagesFor(ctx, v, got.r);
   const back = Math.max(
     0,
     pages.findIndex((p) => p.parts.includes("licences")),

@@ -2,6 +2,7 @@
 // reason), the queue, the history. Pure: data in, Screen out.
 import { InlineKeyboard } from "grammy";
 import type { Names } from "../../../app/classifiers.ts";
+import type { Deadline } from "../../../app/dashboard.ts";
 import type { QueuePage, StaffView } from "../../../app/staff.ts";
 import { QUEUE_COUNT_CAP, QUEUE_PAGE } from "../../../app/staff.ts";
 import { workingDaysBetween } from "../../../domain/calendar.ts";
@@ -15,6 +16,7 @@ import type { Lang, Translate } from "../../kit/i18n.ts";
 import type { Screen } from "../../kit/ui.ts";
 import { actionRows, STAFF_ACTION_BUTTONS } from "../../views/actions.ts";
 import { cardSummary, historyLines, noticeLines } from "../../views/card.ts";
+import { deadlineLines } from "../../views/deadline.ts";
 import { roleLabel, statusLabel } from "../../views/labels.ts";
 import { V } from "./verbs.ts";
 
@@ -28,12 +30,18 @@ export interface View {
 export function cardScreen(
   v: View,
   view: StaffView,
-  opts: { header?: string; snapshot?: AppSnapshot; actions?: readonly Action[] } = {},
+  opts: {
+    header?: string;
+    snapshot?: AppSnapshot;
+    actions?: readonly Action[];
+    deadline?: Deadline | null;
+  } = {},
 ): Screen {
   const app = opts.snapshot ?? view.facts.snapshot;
   const actions = opts.actions ?? view.actions;
   const text = [
     opts.header ? `<b>${opts.header}</b>` : `<b>${v.t("notify:title.card")}</b>`,
+    ...deadlineLines(v.t, opts.deadline, { mark: true }),
     ...cardSummary(v, view.card, app),
     ...(opts.snapshot && !opts.snapshot.activeNotice ? [] : noticeLines(v, view.card)),
   ].join("\n");
