@@ -9,7 +9,8 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { type ApiCall, createHarness, endBotTest, type Harness, type TestUser } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { PDF, setLanguage, storedFile } from "../helpers/e2e.ts";
-import { applicationUnderReview, DEMO, FAST_OUTBOX, step } from "./setup.ts";
+import { readPdf, squash } from "../documents/pdfText.ts";
+import { applicationUnderReview, DEMO, drain, FAST_OUTBOX, step } from "./setup.ts";
 
 let db: TestDb;
 let h: Harness;
@@ -323,12 +324,12 @@ describe("the application card for staff", () => {
       const media = calls.find((c) => c.method === "sendMediaGroup")?.payload.media as unknown[];
       expect(media).toHaveLength(5);
       const msg = htmlToText(reviewer.texts(calls).join("\n"));
-      expect(msg).toContain("Не удалось отправить 1 документ");
+      expect(msg).toContain("Не удалось отправить документы (1)");
       expect(msg).toContain("• Доверенность: poa-lost.pdf");
 
       await setLanguage(reviewer, "kk");
       const kk = htmlToText(reviewer.texts(await reviewer.press(cb("fs.dc", [s.id]))).join("\n"));
-      expect(kk).toContain("1 құжатты жіберу мүмкін болмады");
+      expect(kk).toContain("Құжаттарды жіберу мүмкін болмады (1)");
       expect(kk).toContain("• Сенімхат: poa-lost.pdf");
     } finally {
       await setLanguage(reviewer, "ru");
@@ -409,6 +410,10 @@ describe("the application card for staff", () => {
     const doc = calls.find((c) => c.method === "sendDocument");
     const file = doc?.payload.document as { bytes: Buffer; filename: string };
     expect(file.bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    // the notice in the reader's language, with the ground by name and the note
+    const pdfText = squash((await readPdf(file.bytes)).pages.join("\n"));
+    expect(pdfText).toContain(squash(ground.nameRu));
+    expect(pdfText).toContain(squash("Нет СЭС"));
     expect(String(doc?.payload.caption)).toMatch(/SHA-256: <code>[0-9a-f]{64}<\/code>/);
     // the card shows the notice and offers its PDF
     const card = await allPages(reviewer, s.id);
@@ -424,9 +429,16 @@ describe("the application card for staff", () => {
     await setLanguage(checker, "ru");
     const seen = htmlToText((await allPages(checker, s.id)).join("\n"));
     expect(seen).toContain("«Подтвердить» — уведомление об отклонении уходит на согласование согласующему.");
-    await step(db.prisma, s.id, DEMO.checker, "CHECKER_CONFIRM");
     const approver = h.user(DEMO.approver);
     await setLanguage(approver, "ru");
+    await drain(h);
+    await step(db.prisma, s.id, DEMO.checker, "CHECKER_CONFIRM");
+    // the push with the buttons says it too
+    const m = h.mark();
+    await drain(h);
+    const push = htmlToText(approver.texts(h.since(m)).join("\n"));
+    expect(push).toContain("«Согласовать» — отклонение заявки подтверждается");
+    expect(push).toContain("«Отклонить» — уведомление об отклонении возвращается рассматривающему");
     const ru = htmlToText((await allPages(approver, s.id)).join("\n"));
     expect(ru).toContain(
       "«Согласовать» — отклонение заявки подтверждается, поставщик получает уведомление об отклонении.",

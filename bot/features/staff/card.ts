@@ -6,7 +6,6 @@
 import { Composer, GrammyError, InlineKeyboard, InputFile } from "grammy";
 import type { InlineKeyboardButton, InputMediaDocument } from "grammy/types";
 import type { CardFile, CardReader } from "../../../app/index.ts";
-import type { Action } from "../../../domain/types.ts";
 import type { AppContext } from "../../context.ts";
 import { cb, cbData, cbPattern } from "../../kit/callbacks.ts";
 import { CAPTION_LIMIT, clipHtml } from "../../kit/html.ts";
@@ -20,7 +19,7 @@ import {
   licenceLines,
   missingFilesText,
 } from "../../views/applicationCard.ts";
-import { noticeLines } from "../../views/card.ts";
+import { effectLines, noticeLines } from "../../views/card.ts";
 import { errorText } from "../../views/labels.ts";
 import { V as HEAD } from "../head/verbs.ts";
 import { MENU } from "../menu/verbs.ts";
@@ -30,20 +29,6 @@ import { V } from "./verbs.ts";
 /** Telegram's album: 2–10 items. */
 export const ALBUM_MAX = 10;
 
-/** What each decision button on the card does (so «Согласовать» / «Отклонить» are never ambiguous). */
-function consequences(v: View, r: CardReader): string[] {
-  if (r.side !== "staff") return [];
-  const kind = r.view.card.notice?.kind;
-  const on = (a: Action) => r.view.actions.includes(a);
-  const out: string[] = [];
-  if (kind && on("CHECKER_CONFIRM")) out.push(v.t(`staff:card.effect.checker_confirm_${kind}`));
-  if (kind && on("CHECKER_REFUSE")) out.push(v.t("staff:card.effect.checker_refuse"));
-  if (kind && on("APPROVER_APPROVE")) out.push(v.t(`staff:card.effect.approve_${kind}`));
-  if (on("APPROVE_EXCLUSION")) out.push(v.t("staff:card.effect.approve_exclusion"));
-  if (kind && on("APPROVER_REFUSE")) out.push(v.t(`staff:card.effect.decline_${kind}`));
-  return out.length ? ["", `<b>${v.t("staff:card.effect.title")}</b>`, ...out] : [];
-}
-
 /** The lines under the header: the notice and what the buttons do (staff), why «Отправить» waits (head). */
 function extraLines(v: View, r: CardReader): string[] {
   if (r.side === "head")
@@ -51,7 +36,7 @@ function extraLines(v: View, r: CardReader): string[] {
       ? ["", v.t("head:send_blocked", { reason: errorText(v.t, r.view.sendBlockedBy[0]) })]
       : [];
   const n = noticeLines(v, r.view.card);
-  return [...(n.length ? ["", ...n] : []), ...consequences(v, r)];
+  return [...(n.length ? ["", ...n] : []), ...effectLines(v, r.view.card.notice?.kind, r.view.actions)];
 }
 
 export function readerPages(v: View, r: CardReader): CardPage[] {
