@@ -503,4 +503,25 @@ describe("the application card for staff", () => {
     expect(pins.some((b) => b.data?.startsWith("fs.pin:"))).toBe(true);
     await db.prisma.productionBase.deleteMany({ where: { applicationId: id, position: { gte: 10 } } });
   });
+  it("opens the inclusion notice as a PDF in the reader's language (kk)", async () => {
+    const id = await applicationUnderReview(db.prisma);
+    await step(db.prisma, id, DEMO.reviewer, "FORM_INCLUSION_NOTICE");
+    const reviewer = h.user(DEMO.reviewer);
+    await setLanguage(reviewer, "kk");
+    try {
+      const calls = mine(reviewer, await reviewer.press(cb("fs.nt", [id])));
+      const doc = calls.find((c) => c.method === "sendDocument");
+      const file = doc!.payload.document as { bytes: Buffer };
+      const text = squash((await readPdf(file.bytes)).pages.join("\n"));
+      expect(text).toContain(squash("Денсаулық сақтау субъектілерінің дерекқорына енгізу туралы хабарлама"));
+      expect(text).toContain("100140001231");
+      // no notice any more (deleted): a clear answer, nothing sent
+      await step(db.prisma, id, DEMO.reviewer, "DELETE_NOTICE");
+      const none = await reviewer.press(cb("fs.nt", [id]));
+      expect(alerts(none)).toEqual(["Өтінім бойынша қолданыстағы хабарлама жоқ."]);
+      expect(none.some((c) => c.method === "sendDocument")).toBe(false);
+    } finally {
+      await setLanguage(reviewer, "ru");
+    }
+  });
 });
