@@ -158,6 +158,10 @@ async function seeded(): Promise<Seeded> {
     },
   });
   await p.applicationLicence.create({ data: { applicationId: id, licenceId: lic.id } });
+  await p.signature.updateMany({
+    where: { applicationId: id, document: "APPLICATION" },
+    data: { method: "telegram-confirmation" },
+  });
   const f = (x: { id: string; sha256: string }, name: string) => ({ id: x.id, sha256: x.sha256, name });
   return {
     id,
@@ -235,7 +239,7 @@ describe("the application card for staff", () => {
     expect(text).toContain("Подтверждающие документы");
     expect(text).toContain("Подписи");
     expect(text).toMatch(
-      /Заявка о включении: .+, \d\d\.\d\d\.\d{4} \d\d:\d\d, способ: test\s+SHA-256: a{64}/,
+      /Заявка о включении: .+, \d\d\.\d\d\.\d{4} \d\d:\d\d, способ: подтверждение в Telegram\s+SHA-256: a{64}/,
     );
     expect(text).toContain("История заявки");
   });
@@ -253,6 +257,8 @@ describe("the application card for staff", () => {
       expect(text).toContain("Ендік, бойлық: 51.128, 71.43");
       expect(text).toContain(s.kato.kk.join(" → "));
       expect(text).toContain("Қолтаңбалар");
+      expect(text).toContain("Telegram-да растау");
+      expect(text).not.toContain("telegram-confirmation");
       expect(text).toContain("Өтінім тарихы");
       expect(text).not.toContain("Юридический адрес");
     } finally {
