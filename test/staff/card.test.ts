@@ -16,12 +16,18 @@ let db: TestDb;
 let h: Harness;
 /** The fake Telegram refuses every file_id in an album (a forged or foreign one). */
 let refuseFileIds = false;
+/** The bot's clock: moved on between two presses of «Документы» that are not a double tap. */
+let nowMs = Date.now();
+const later = () => {
+  nowMs += 11_000;
+};
 
 beforeAll(async () => {
   db = await createTestDb();
   h = await createHarness({
     prisma: db.prisma,
     env: FAST_OUTBOX,
+    now: () => new Date(nowMs),
     // Telegram answers an album with one message per file
     answer: (method, payload) => {
       if (method !== "sendMediaGroup") return undefined;
@@ -292,6 +298,7 @@ describe("the application card for staff", () => {
 
   it("sends the documents as one album with captions naming each and its SHA-256", async () => {
     const reviewer = h.user(DEMO.reviewer);
+    later();
     const calls = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
     const album = calls.find((c) => c.method === "sendMediaGroup");
     const media = album?.payload.media as { type: string; caption: string }[];
@@ -313,9 +320,14 @@ describe("the application card for staff", () => {
     // Telegram's copies are remembered: the next time the album goes by file_id
     const f = await db.prisma.storedFile.findUniqueOrThrow({ where: { id: s.files.reg.id } });
     expect(f.telegramFileId).toBe("album-0");
+    later();
     const again = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
     const media2 = again.find((c) => c.method === "sendMediaGroup")?.payload.media as { media: unknown }[];
     expect(media2[0]?.media).toBe("album-0");
+    // a double tap: answered, not sent twice
+    const twice = await reviewer.press(cb("fs.dc", [s.id]));
+    expect(twice.some((c) => c.method === "sendMediaGroup")).toBe(false);
+    expect(alerts(twice)).toEqual(["Документы этой заявки только что отправлены — они выше в чате."]);
   });
 
   it("names a removed file instead of skipping it, and sends the rest", async () => {
@@ -326,6 +338,7 @@ describe("the application card for staff", () => {
       data: { fileId: gone.id },
     });
     try {
+      later();
       const calls = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
       const media = calls.find((c) => c.method === "sendMediaGroup")?.payload.media as unknown[];
       expect(media).toHaveLength(5);
@@ -334,6 +347,7 @@ describe("the application card for staff", () => {
       expect(msg).toContain("• Доверенность: poa-lost.pdf");
 
       await setLanguage(reviewer, "kk");
+      later();
       const kk = htmlToText(reviewer.texts(await reviewer.press(cb("fs.dc", [s.id]))).join("\n"));
       expect(kk).toContain("Құжаттарды жіберу мүмкін болмады (1)");
       expect(kk).toContain("• Сенімхат: poa-lost.pdf");
@@ -354,6 +368,7 @@ describe("the application card for staff", () => {
     });
     refuseFileIds = true;
     try {
+      later();
       const calls = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
       const albums = calls.filter((c) => c.method === "sendMediaGroup");
       expect(albums).toHaveLength(2);
@@ -374,12 +389,14 @@ describe("the application card for staff", () => {
     const text = htmlToText((await allPages(head, s.id, cb("fs.cp", [s.id, 0]))).join("\n"));
     expect(text).toContain("Юридический адрес");
     expect(text).toContain("Адреса производственных баз (2)");
+    later();
     const docs = mine(head, await head.press(cb("fs.dc", [s.id])));
     expect(docs.find((c) => c.method === "sendMediaGroup")?.payload.media as unknown[]).toHaveLength(6);
     // no notice button for the organisation's side
     expect(head.buttons().some((b) => b.data?.startsWith("fs.nt:"))).toBe(false);
     // a supplier employee who neither decides nor signs
     const stranger = h.user(100099);
+    later();
     const refused = await stranger.press(cb("fs.dc", [s.id]));
     expect(refused.some((c) => c.method === "sendMediaGroup")).toBe(false);
   });

@@ -222,9 +222,24 @@ async function sendDocuments(ctx: AppContext, v: View, files: CardFile[]) {
   }
 }
 
+/** A second press of «Документы» within this window (a double tap) is answered, not sent again. */
+export const DOCS_REPEAT_MS = 10_000;
+
+declare module "../../kit/session.ts" {
+  interface SessionSlots {
+    /** When this chat was last sent an application's documents (a double tap sends them once). */
+    cardDocs?: { app: string; at: number };
+  }
+}
+
 composer.callbackQuery(cbPattern(V.docs), async (ctx) => {
   const got = await reader(ctx);
   if (!got) return;
+  const now = ctx.app.clock.now().getTime();
+  const last = ctx.session.cardDocs;
+  if (last && last.app === got.r.view.card.id && now - last.at >= 0 && now - last.at < DOCS_REPEAT_MS)
+    return answer(ctx, ctx.t("staff:docs.already_sent"));
+  ctx.session.cardDocs = { app: got.r.view.card.id, at: now };
   await answer(ctx);
   await ctx.replyWithChatAction("upload_document").catch(() => {});
   const v = await viewOf(ctx);
