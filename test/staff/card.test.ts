@@ -2,6 +2,7 @@
 // card (sections A, B, the bases with the KATO path, licences, signatures, history) in ru and kk within
 // Telegram's limit, the map pin, the licence view, the documents as an album with captions and hashes, a missing
 // file named, the notice as a PDF, what the approver's buttons do, and forged / foreign buttons refused.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb } from "../../bot/kit/callbacks.ts";
 import { htmlToText } from "../../bot/kit/html.ts";
@@ -10,7 +11,15 @@ import { type ApiCall, createHarness, endBotTest, type Harness, type TestUser } 
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { PDF, setLanguage, storedFile } from "../helpers/e2e.ts";
 import { readPdf, squash } from "../documents/pdfText.ts";
-import { applicationUnderReview, DEMO, drain, FAST_OUTBOX, step } from "./setup.ts";
+import {
+  applicationUnderReview,
+  DEMO,
+  drain,
+  FAST_OUTBOX,
+  includeWithButtons,
+  sendToCheckers,
+  step,
+} from "./setup.ts";
 
 let db: TestDb;
 let h: Harness;
@@ -546,5 +555,40 @@ describe("the application card for staff", () => {
     } finally {
       await setLanguage(reviewer, "ru");
     }
+  });
+
+  it("opens a signed exclusion notice as the very PDF the approver signed", async () => {
+    const id = await applicationUnderReview(db.prisma);
+    await includeWithButtons(h, db.prisma, id);
+    const reviewer = h.user(DEMO.reviewer);
+    const included = await db.prisma.application.findUniqueOrThrow({ where: { id } });
+    await reviewer.press(cb("fs.v", [id]));
+    await reviewer.press(cb("fs.xs", [id], included.version));
+    await reviewer.press(reviewer.buttons().find((b) => b.data?.startsWith("fs.xr:"))!.data!);
+    await reviewer.press(reviewer.buttons().find((b) => b.data?.startsWith("fs.xk:"))!.data!);
+    await sendToCheckers(h, db.prisma, reviewer, [DEMO.checker]);
+    await step(db.prisma, id, DEMO.checker, "CHECKER_CONFIRM");
+    const approver = h.user(DEMO.approver);
+    await setLanguage(approver, "ru");
+    // the approver's card says what «Согласовать исключение» does
+    const card = htmlToText((await allPages(approver, id)).join("\n"));
+    expect(card).toContain("«Согласовать исключение» — вы подписываете PDF уведомления об исключении");
+    const app = await db.prisma.application.findUniqueOrThrow({ where: { id } });
+    await approver.press(cb("fs.xa", [id], app.version));
+    await approver.press(cb("fs.xc", [id], app.version));
+    const sig = await db.prisma.signature.findFirstOrThrow({
+      where: { applicationId: id, document: "EXCLUSION_NOTICE" },
+    });
+    const sent = mine(reviewer, await reviewer.press(cb("fs.nt", [id]))).find(
+      (c) => c.method === "sendDocument",
+    );
+    const file = sent!.payload.document as { bytes: Buffer };
+    expect(createHash("sha256").update(file.bytes).digest("hex")).toBe(sig.sha256);
+    expect(String(sent!.payload.caption)).toContain(`SHA-256: <code>${sig.sha256}</code>`);
+    expect(String(sent!.payload.caption)).toContain("подписанное согласующим");
+    // and the card's signatures name it
+    const after = htmlToText((await allPages(reviewer, id)).join("\n"));
+    expect(after).toContain(`Уведомление об исключении: `);
+    expect(after).toContain(sig.sha256);
   });
 });

@@ -8,7 +8,8 @@ import type { InlineKeyboardButton, InputMediaDocument } from "grammy/types";
 import type { CardFile, CardReader } from "../../../app/index.ts";
 import type { AppContext } from "../../context.ts";
 import { cb, cbData, cbPattern } from "../../kit/callbacks.ts";
-import { CAPTION_LIMIT, clipHtml } from "../../kit/html.ts";
+import { fmtDateTime } from "../../kit/format.ts";
+import { CAPTION_LIMIT, clipHtml, escapeHtml } from "../../kit/html.ts";
 import { sendFile } from "../../kit/send.ts";
 import { answer, show, tell } from "../../kit/ui.ts";
 import { actionRows, HEAD_ACTION_BUTTONS, STAFF_ACTION_BUTTONS } from "../../views/actions.ts";
@@ -253,6 +254,25 @@ composer.callbackQuery(cbPattern(V.noticePdf), async (ctx) => {
   const got = await reader(ctx);
   if (!got) return;
   if (got.r.side !== "staff") return answer(ctx, ctx.t("staff:denied"), true);
+  // a signed exclusion notice: the very PDF the approver signed, never a new rendering
+  const signed = await ctx.app.cards.signedNotice(got.r.view.card);
+  if (signed) {
+    if (!signed.ok) return tell(ctx, ctx.t("staff:card.signed_notice_missing"));
+    await answer(ctx);
+    await ctx.replyWithChatAction("upload_document").catch(() => {});
+    const sent = await sendFile(
+      ctx,
+      { fileName: signed.ref.fileName, bytes: signed.bytes, telegramFileId: signed.ref.telegramFileId },
+      ctx.t("staff:card.signed_notice_caption", {
+        who: escapeHtml(signed.signature.signerName ?? ctx.t("notify:someone")),
+        at: fmtDateTime(signed.signature.signedAt),
+        sha256: signed.ref.sha256,
+      }),
+    );
+    if (sent && sent !== signed.ref.telegramFileId)
+      await ctx.app.cards.rememberTelegramId(signed.ref.id, sent);
+    return;
+  }
   const doc = await ctx.app.documents.notice(got.r.view.card, ctx.lang);
   if (!doc) return answer(ctx, ctx.t("staff:card.no_notice"), true);
   await answer(ctx);
