@@ -103,6 +103,22 @@ export function cardUseCases(
       return out;
     },
 
+    /**
+     * The exclusion notice exactly as the approver signed it (DECISIONS 27): the stored PDF whose SHA-256 the
+     * signature covers, with who signed it and when; null when the current notice has no signed copy.
+     */
+    async signedNotice(card: CardData) {
+      const n = card.notice;
+      if (n?.kind !== "EXCLUSION") return null;
+      const sig = card.signatures
+        .filter((g) => g.document === "EXCLUSION_NOTICE" && g.fileId && g.signedAt >= n.createdAt)
+        .at(-1);
+      if (!sig?.fileId) return null;
+      const read = await ports.files.read(sig.fileId);
+      if (!read || read.ref.sha256 !== sig.sha256) return { ok: false as const, signature: sig };
+      return { ok: true as const, signature: sig, ref: read.ref, bytes: read.bytes };
+    },
+
     /** Keep Telegram's file_id of a copy the bot sent (to send it again without uploading). */
     rememberTelegramId: (fileId: string, telegramFileId: string) =>
       ports.files.rememberTelegramId(fileId, telegramFileId),

@@ -59,6 +59,7 @@ export type {
   CardData,
   CardEvent,
   Cursor,
+  DraftLicenceRow,
   LicenceDetail,
   LicenceRequestRow,
 } from "../prisma/store/index.ts";

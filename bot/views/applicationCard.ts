@@ -4,20 +4,12 @@
 // subtypes), the licences and documents, the signatures, the history. A page never cuts a tag; a section longer
 // than a page continues on the next one. Pure: data in, pages out (the features add the buttons).
 import type { CardFiles } from "../../app/cards.ts";
-import type { CardData, DraftLicenceRow } from "../../prisma/store/index.ts";
+import type { CardData, DraftLicenceRow } from "../../app/index.ts";
 import { registryValue } from "../../domain/registryValues.ts";
 import { fmtDate, fmtDateTime, nameIn } from "../kit/format.ts";
 import { escapeHtml, SAFE_MESSAGE, splitHtml, visibleLength } from "../kit/html.ts";
 import type { CardView } from "./card.ts";
-import {
-  headerLines,
-  headReasonLines,
-  historySection,
-  sectionA,
-  sectionB,
-  sectionD,
-  signatureLines,
-} from "./content.ts";
+import { headerLines, headReasonLines, historySection, sectionA, sectionB, sectionD } from "./content.ts";
 
 /** Room left on a page for its «Страница i из n» line. */
 const PAGE_TEXT = SAFE_MESSAGE - 60;
@@ -69,6 +61,24 @@ export function basesSection(v: CardView, card: CardData): string[] {
   return lines;
 }
 
+/** Who signed what, when (Astana time), by which method (by name, never its code), over which SHA-256. */
+export function signaturesSection(v: CardView, card: CardData): string[] {
+  const { t } = v;
+  if (!card.signatures.length) return [];
+  return [
+    `<b>${t("content:section.signatures")}</b>`,
+    ...card.signatures.map((s) =>
+      t("content:signature", {
+        document: t(`content:signed.${s.document}`),
+        who: or(s.signerName),
+        at: fmtDateTime(s.signedAt),
+        method: escapeHtml(t(`head:sign_method.${s.method}`, { defaultValue: s.method })),
+        sha256: s.sha256,
+      }),
+    ),
+  ];
+}
+
 /** Pack blocks into pages: whole blocks while they fit, a block longer than a page split across pages. */
 function pack(blocks: { part: CardPart; html: string }[], max: number): CardPage[] {
   const pages: CardPage[] = [];
@@ -106,7 +116,7 @@ export function cardPages(v: CardView, card: CardData, opts: CardPagesOptions = 
     { part: "head", html: sectionB(v, card).join("\n") },
     { part: "bases", html: basesSection(v, card).join("\n") },
     { part: "licences", html: sectionD(v, card).join("\n") },
-    { part: "signatures", html: signatureLines(v, card).join("\n") },
+    { part: "signatures", html: signaturesSection(v, card).join("\n") },
     { part: "history", html: historySection(v, card).join("\n") },
   ];
   const pages = pack(blocks, opts.max ?? PAGE_TEXT);

@@ -3,6 +3,7 @@
 import type { Names } from "../../app/classifiers.ts";
 import type { AppSnapshot } from "../../domain/contracts.ts";
 import type { CardData, CardEvent } from "../../app/index.ts";
+import type { Action, DecisionKind } from "../../domain/types.ts";
 import { fmtDate, fmtDateTime, nameIn } from "../kit/format.ts";
 import { escapeHtml } from "../kit/html.ts";
 import type { Lang, Translate } from "../kit/i18n.ts";
@@ -81,6 +82,26 @@ export function noticeLines(v: CardView, card: CardData): string[] {
     out.push(t("notify:field.additional_ground", { value: escapeHtml(n.additionalGround) }));
   if (n.note) out.push(t("notify:field.note", { value: escapeHtml(n.note) }));
   return out;
+}
+
+/**
+ * What each decision button does (issue 11): the seed's «Подтвердить» / «Отказать», «Согласовать» / «Отклонить»
+ * keep their words, and the consequence of each is stated next to them for the notice being decided on.
+ */
+export function effectLines(
+  v: CardView,
+  kind: DecisionKind | null | undefined,
+  actions: readonly Action[],
+): string[] {
+  const { t } = v;
+  const on = (a: Action) => actions.includes(a);
+  const out: string[] = [];
+  if (kind && on("CHECKER_CONFIRM")) out.push(t(`staff:card.effect.checker_confirm_${kind}`));
+  if (kind && on("CHECKER_REFUSE")) out.push(t("staff:card.effect.checker_refuse"));
+  if (kind && on("APPROVER_APPROVE")) out.push(t(`staff:card.effect.approve_${kind}`));
+  if (on("APPROVE_EXCLUSION")) out.push(t("staff:card.effect.approve_exclusion"));
+  if (kind && on("APPROVER_REFUSE")) out.push(t(`staff:card.effect.decline_${kind}`));
+  return out.length ? ["", `<b>${t("staff:card.effect.title")}</b>`, ...out] : [];
 }
 
 /** A collapsed history: consecutive edits by one person become one line with the fields they changed. */

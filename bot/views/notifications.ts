@@ -13,7 +13,7 @@ import { fmtDateTime, nameIn } from "../kit/format.ts";
 import { clipHtml, escapeHtml } from "../kit/html.ts";
 import type { Lang, Translate } from "../kit/i18n.ts";
 import { actionRows, STAFF_ACTION_BUTTONS } from "./actions.ts";
-import { cardSummary, noticeLines } from "./card.ts";
+import { cardSummary, effectLines, noticeLines } from "./card.ts";
 import { statusLabel } from "./labels.ts";
 import { questionnaireScreen } from "./questionnaire.ts";
 
@@ -95,8 +95,13 @@ function body(v: NotificationView, row: NotificationRow): string {
     );
   }
   lines.push(...cardSummary(v, card));
-  if (row.kind === "check_requested" || row.kind === "approval_requested")
+  if (row.kind === "check_requested" || row.kind === "approval_requested") {
     lines.push(...noticeLines(v, card));
+    // the buttons under this message decide: say what each does (issue 11)
+    const facts = v.live ? v.facts : undefined;
+    if (facts?.actor.staffRoles.length)
+      lines.push(...effectLines(v, card.notice?.kind, allowedActions(facts.snapshot, facts.actor)));
+  }
   if (row.kind === "returned_for_review" || row.kind === "exclusion_cancelled") {
     const reason = str(p.reasonText);
     if (reason) lines.push(t("notify:field.return_reason", { value: escapeHtml(reason) }));

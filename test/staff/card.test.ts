@@ -2,6 +2,7 @@
 // card (sections A, B, the bases with the KATO path, licences, signatures, history) in ru and kk within
 // Telegram's limit, the map pin, the licence view, the documents as an album with captions and hashes, a missing
 // file named, the notice as a PDF, what the approver's buttons do, and forged / foreign buttons refused.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cb } from "../../bot/kit/callbacks.ts";
 import { htmlToText } from "../../bot/kit/html.ts";
@@ -9,18 +10,33 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { type ApiCall, createHarness, endBotTest, type Harness, type TestUser } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { PDF, setLanguage, storedFile } from "../helpers/e2e.ts";
-import { applicationUnderReview, DEMO, FAST_OUTBOX, step } from "./setup.ts";
+import { readPdf, squash } from "../documents/pdfText.ts";
+import {
+  applicationUnderReview,
+  DEMO,
+  drain,
+  FAST_OUTBOX,
+  includeWithButtons,
+  sendToCheckers,
+  step,
+} from "./setup.ts";
 
 let db: TestDb;
 let h: Harness;
 /** The fake Telegram refuses every file_id in an album (a forged or foreign one). */
 let refuseFileIds = false;
+/** The bot's clock: moved on between two presses of «Документы» that are not a double tap. */
+let nowMs = Date.now();
+const later = () => {
+  nowMs += 11_000;
+};
 
 beforeAll(async () => {
   db = await createTestDb();
   h = await createHarness({
     prisma: db.prisma,
     env: FAST_OUTBOX,
+    now: () => new Date(nowMs),
     // Telegram answers an album with one message per file
     answer: (method, payload) => {
       if (method !== "sendMediaGroup") return undefined;
@@ -157,6 +173,10 @@ async function seeded(): Promise<Seeded> {
     },
   });
   await p.applicationLicence.create({ data: { applicationId: id, licenceId: lic.id } });
+  await p.signature.updateMany({
+    where: { applicationId: id, document: "APPLICATION" },
+    data: { method: "telegram-confirmation" },
+  });
   const f = (x: { id: string; sha256: string }, name: string) => ({ id: x.id, sha256: x.sha256, name });
   return {
     id,
@@ -234,7 +254,7 @@ describe("the application card for staff", () => {
     expect(text).toContain("Подтверждающие документы");
     expect(text).toContain("Подписи");
     expect(text).toMatch(
-      /Заявка о включении: .+, \d\d\.\d\d\.\d{4} \d\d:\d\d, способ: test\s+SHA-256: a{64}/,
+      /Заявка о включении: .+, \d\d\.\d\d\.\d{4} \d\d:\d\d, способ: подтверждение в Telegram\s+SHA-256: a{64}/,
     );
     expect(text).toContain("История заявки");
   });
@@ -252,6 +272,8 @@ describe("the application card for staff", () => {
       expect(text).toContain("Ендік, бойлық: 51.128, 71.43");
       expect(text).toContain(s.kato.kk.join(" → "));
       expect(text).toContain("Қолтаңбалар");
+      expect(text).toContain("Telegram-да растау");
+      expect(text).not.toContain("telegram-confirmation");
       expect(text).toContain("Өтінім тарихы");
       expect(text).not.toContain("Юридический адрес");
     } finally {
@@ -285,6 +307,7 @@ describe("the application card for staff", () => {
 
   it("sends the documents as one album with captions naming each and its SHA-256", async () => {
     const reviewer = h.user(DEMO.reviewer);
+    later();
     const calls = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
     const album = calls.find((c) => c.method === "sendMediaGroup");
     const media = album?.payload.media as { type: string; caption: string }[];
@@ -306,9 +329,14 @@ describe("the application card for staff", () => {
     // Telegram's copies are remembered: the next time the album goes by file_id
     const f = await db.prisma.storedFile.findUniqueOrThrow({ where: { id: s.files.reg.id } });
     expect(f.telegramFileId).toBe("album-0");
+    later();
     const again = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
     const media2 = again.find((c) => c.method === "sendMediaGroup")?.payload.media as { media: unknown }[];
     expect(media2[0]?.media).toBe("album-0");
+    // a double tap: answered, not sent twice
+    const twice = await reviewer.press(cb("fs.dc", [s.id]));
+    expect(twice.some((c) => c.method === "sendMediaGroup")).toBe(false);
+    expect(alerts(twice)).toEqual(["Документы этой заявки только что отправлены — они выше в чате."]);
   });
 
   it("names a removed file instead of skipping it, and sends the rest", async () => {
@@ -319,16 +347,18 @@ describe("the application card for staff", () => {
       data: { fileId: gone.id },
     });
     try {
+      later();
       const calls = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
       const media = calls.find((c) => c.method === "sendMediaGroup")?.payload.media as unknown[];
       expect(media).toHaveLength(5);
       const msg = htmlToText(reviewer.texts(calls).join("\n"));
-      expect(msg).toContain("Не удалось отправить 1 документ");
+      expect(msg).toContain("Не удалось отправить документы (1)");
       expect(msg).toContain("• Доверенность: poa-lost.pdf");
 
       await setLanguage(reviewer, "kk");
+      later();
       const kk = htmlToText(reviewer.texts(await reviewer.press(cb("fs.dc", [s.id]))).join("\n"));
-      expect(kk).toContain("1 құжатты жіберу мүмкін болмады");
+      expect(kk).toContain("Құжаттарды жіберу мүмкін болмады (1)");
       expect(kk).toContain("• Сенімхат: poa-lost.pdf");
     } finally {
       await setLanguage(reviewer, "ru");
@@ -347,6 +377,7 @@ describe("the application card for staff", () => {
     });
     refuseFileIds = true;
     try {
+      later();
       const calls = mine(reviewer, await reviewer.press(cb("fs.dc", [s.id])));
       const albums = calls.filter((c) => c.method === "sendMediaGroup");
       expect(albums).toHaveLength(2);
@@ -367,12 +398,14 @@ describe("the application card for staff", () => {
     const text = htmlToText((await allPages(head, s.id, cb("fs.cp", [s.id, 0]))).join("\n"));
     expect(text).toContain("Юридический адрес");
     expect(text).toContain("Адреса производственных баз (2)");
+    later();
     const docs = mine(head, await head.press(cb("fs.dc", [s.id])));
     expect(docs.find((c) => c.method === "sendMediaGroup")?.payload.media as unknown[]).toHaveLength(6);
     // no notice button for the organisation's side
     expect(head.buttons().some((b) => b.data?.startsWith("fs.nt:"))).toBe(false);
     // a supplier employee who neither decides nor signs
     const stranger = h.user(100099);
+    later();
     const refused = await stranger.press(cb("fs.dc", [s.id]));
     expect(refused.some((c) => c.method === "sendMediaGroup")).toBe(false);
   });
@@ -409,6 +442,10 @@ describe("the application card for staff", () => {
     const doc = calls.find((c) => c.method === "sendDocument");
     const file = doc?.payload.document as { bytes: Buffer; filename: string };
     expect(file.bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    // the notice in the reader's language, with the ground by name and the note
+    const pdfText = squash((await readPdf(file.bytes)).pages.join("\n"));
+    expect(pdfText).toContain(squash(ground.nameRu));
+    expect(pdfText).toContain(squash("Нет СЭС"));
     expect(String(doc?.payload.caption)).toMatch(/SHA-256: <code>[0-9a-f]{64}<\/code>/);
     // the card shows the notice and offers its PDF
     const card = await allPages(reviewer, s.id);
@@ -424,9 +461,16 @@ describe("the application card for staff", () => {
     await setLanguage(checker, "ru");
     const seen = htmlToText((await allPages(checker, s.id)).join("\n"));
     expect(seen).toContain("«Подтвердить» — уведомление об отклонении уходит на согласование согласующему.");
-    await step(db.prisma, s.id, DEMO.checker, "CHECKER_CONFIRM");
     const approver = h.user(DEMO.approver);
     await setLanguage(approver, "ru");
+    await drain(h);
+    await step(db.prisma, s.id, DEMO.checker, "CHECKER_CONFIRM");
+    // the push with the buttons says it too
+    const m = h.mark();
+    await drain(h);
+    const push = htmlToText(approver.texts(h.since(m)).join("\n"));
+    expect(push).toContain("«Согласовать» — отклонение заявки подтверждается");
+    expect(push).toContain("«Отклонить» — уведомление об отклонении возвращается рассматривающему");
     const ru = htmlToText((await allPages(approver, s.id)).join("\n"));
     expect(ru).toContain(
       "«Согласовать» — отклонение заявки подтверждается, поставщик получает уведомление об отклонении.",
@@ -490,5 +534,61 @@ describe("the application card for staff", () => {
     );
     expect(pins.some((b) => b.data?.startsWith("fs.pin:"))).toBe(true);
     await db.prisma.productionBase.deleteMany({ where: { applicationId: id, position: { gte: 10 } } });
+  });
+  it("opens the inclusion notice as a PDF in the reader's language (kk)", async () => {
+    const id = await applicationUnderReview(db.prisma);
+    await step(db.prisma, id, DEMO.reviewer, "FORM_INCLUSION_NOTICE");
+    const reviewer = h.user(DEMO.reviewer);
+    await setLanguage(reviewer, "kk");
+    try {
+      const calls = mine(reviewer, await reviewer.press(cb("fs.nt", [id])));
+      const doc = calls.find((c) => c.method === "sendDocument");
+      const file = doc!.payload.document as { bytes: Buffer };
+      const text = squash((await readPdf(file.bytes)).pages.join("\n"));
+      expect(text).toContain(squash("Денсаулық сақтау субъектілерінің дерекқорына енгізу туралы хабарлама"));
+      expect(text).toContain("100140001231");
+      // no notice any more (deleted): a clear answer, nothing sent
+      await step(db.prisma, id, DEMO.reviewer, "DELETE_NOTICE");
+      const none = await reviewer.press(cb("fs.nt", [id]));
+      expect(alerts(none)).toEqual(["Өтінім бойынша қолданыстағы хабарлама жоқ."]);
+      expect(none.some((c) => c.method === "sendDocument")).toBe(false);
+    } finally {
+      await setLanguage(reviewer, "ru");
+    }
+  });
+
+  it("opens a signed exclusion notice as the very PDF the approver signed", async () => {
+    const id = await applicationUnderReview(db.prisma);
+    await includeWithButtons(h, db.prisma, id);
+    const reviewer = h.user(DEMO.reviewer);
+    const included = await db.prisma.application.findUniqueOrThrow({ where: { id } });
+    await reviewer.press(cb("fs.v", [id]));
+    await reviewer.press(cb("fs.xs", [id], included.version));
+    await reviewer.press(reviewer.buttons().find((b) => b.data?.startsWith("fs.xr:"))!.data!);
+    await reviewer.press(reviewer.buttons().find((b) => b.data?.startsWith("fs.xk:"))!.data!);
+    await sendToCheckers(h, db.prisma, reviewer, [DEMO.checker]);
+    await step(db.prisma, id, DEMO.checker, "CHECKER_CONFIRM");
+    const approver = h.user(DEMO.approver);
+    await setLanguage(approver, "ru");
+    // the approver's card says what «Согласовать исключение» does
+    const card = htmlToText((await allPages(approver, id)).join("\n"));
+    expect(card).toContain("«Согласовать исключение» — вы подписываете PDF уведомления об исключении");
+    const app = await db.prisma.application.findUniqueOrThrow({ where: { id } });
+    await approver.press(cb("fs.xa", [id], app.version));
+    await approver.press(cb("fs.xc", [id], app.version));
+    const sig = await db.prisma.signature.findFirstOrThrow({
+      where: { applicationId: id, document: "EXCLUSION_NOTICE" },
+    });
+    const sent = mine(reviewer, await reviewer.press(cb("fs.nt", [id]))).find(
+      (c) => c.method === "sendDocument",
+    );
+    const file = sent!.payload.document as { bytes: Buffer };
+    expect(createHash("sha256").update(file.bytes).digest("hex")).toBe(sig.sha256);
+    expect(String(sent!.payload.caption)).toContain(`SHA-256: <code>${sig.sha256}</code>`);
+    expect(String(sent!.payload.caption)).toContain("подписанное согласующим");
+    // and the card's signatures name it
+    const after = htmlToText((await allPages(reviewer, id)).join("\n"));
+    expect(after).toContain(`Уведомление об исключении: `);
+    expect(after).toContain(sig.sha256);
   });
 });

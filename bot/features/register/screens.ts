@@ -3,7 +3,7 @@
 import { InlineKeyboard } from "grammy";
 import type { Names } from "../../../app/classifiers.ts";
 import { REGISTER_COUNT_CAP, REGISTER_PAGE, type RegisterPage } from "../../../app/register.ts";
-import type { Cursor } from "../../../prisma/store/index.ts";
+import type { Cursor } from "../../../app/index.ts";
 import { cb } from "../../kit/callbacks.ts";
 import { fmtDate, nameIn } from "../../kit/format.ts";
 import { escapeHtml } from "../../kit/html.ts";

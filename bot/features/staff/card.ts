@@ -6,10 +6,10 @@
 import { Composer, GrammyError, InlineKeyboard, InputFile } from "grammy";
 import type { InlineKeyboardButton, InputMediaDocument } from "grammy/types";
 import type { CardFile, CardReader } from "../../../app/index.ts";
-import type { Action } from "../../../domain/types.ts";
 import type { AppContext } from "../../context.ts";
 import { cb, cbData, cbPattern } from "../../kit/callbacks.ts";
-import { CAPTION_LIMIT, clipHtml } from "../../kit/html.ts";
+import { fmtDateTime } from "../../kit/format.ts";
+import { CAPTION_LIMIT, clipHtml, escapeHtml } from "../../kit/html.ts";
 import { sendFile } from "../../kit/send.ts";
 import { answer, show, tell } from "../../kit/ui.ts";
 import { actionRows, HEAD_ACTION_BUTTONS, STAFF_ACTION_BUTTONS } from "../../views/actions.ts";
@@ -20,7 +20,7 @@ import {
   licenceLines,
   missingFilesText,
 } from "../../views/applicationCard.ts";
-import { noticeLines } from "../../views/card.ts";
+import { effectLines, noticeLines } from "../../views/card.ts";
 import { deadlineLines } from "../../views/deadline.ts";
 import { errorText } from "../../views/labels.ts";
 import { V as HEAD } from "../head/verbs.ts";
@@ -31,20 +31,6 @@ import { V } from "./verbs.ts";
 /** Telegram's album: 2–10 items. */
 export const ALBUM_MAX = 10;
 
-/** What each decision button on the card does (so «Согласовать» / «Отклонить» are never ambiguous). */
-function consequences(v: View, r: CardReader): string[] {
-  if (r.side !== "staff") return [];
-  const kind = r.view.card.notice?.kind;
-  const on = (a: Action) => r.view.actions.includes(a);
-  const out: string[] = [];
-  if (kind && on("CHECKER_CONFIRM")) out.push(v.t(`staff:card.effect.checker_confirm_${kind}`));
-  if (kind && on("CHECKER_REFUSE")) out.push(v.t("staff:card.effect.checker_refuse"));
-  if (kind && on("APPROVER_APPROVE")) out.push(v.t(`staff:card.effect.approve_${kind}`));
-  if (on("APPROVE_EXCLUSION")) out.push(v.t("staff:card.effect.approve_exclusion"));
-  if (kind && on("APPROVER_REFUSE")) out.push(v.t(`staff:card.effect.decline_${kind}`));
-  return out.length ? ["", `<b>${v.t("staff:card.effect.title")}</b>`, ...out] : [];
-}
-
 /** The lines under the header: the notice and what the buttons do (staff), why «Отправить» waits (head). */
 function extraLines(v: View, r: CardReader): string[] {
   if (r.side === "head")
@@ -52,7 +38,7 @@ function extraLines(v: View, r: CardReader): string[] {
       ? ["", v.t("head:send_blocked", { reason: errorText(v.t, r.view.sendBlockedBy[0]) })]
       : [];
   const n = noticeLines(v, r.view.card);
-  return [...(n.length ? ["", ...n] : []), ...consequences(v, r)];
+  return [...(n.length ? ["", ...n] : []), ...effectLines(v, r.view.card.notice?.kind, r.view.actions)];
 }
 
 /** The card's pages; `deadline`: the line of the stage that holds the application (issue 15), under the header. */
@@ -247,9 +233,24 @@ async function sendDocuments(ctx: AppContext, v: View, files: CardFile[]) {
   }
 }
 
+/** A second press of «Документы» within this window (a double tap) is answered, not sent again. */
+export const DOCS_REPEAT_MS = 10_000;
+
+declare module "../../kit/session.ts" {
+  interface SessionSlots {
+    /** When this chat was last sent an application's documents (a double tap sends them once). */
+    cardDocs?: { app: string; at: number };
+  }
+}
+
 composer.callbackQuery(cbPattern(V.docs), async (ctx) => {
   const got = await reader(ctx);
   if (!got) return;
+  const now = ctx.app.clock.now().getTime();
+  const last = ctx.session.cardDocs;
+  if (last && last.app === got.r.view.card.id && now - last.at >= 0 && now - last.at < DOCS_REPEAT_MS)
+    return answer(ctx, ctx.t("staff:docs.already_sent"));
+  ctx.session.cardDocs = { app: got.r.view.card.id, at: now };
   await answer(ctx);
   await ctx.replyWithChatAction("upload_document").catch(() => {});
   const v = await viewOf(ctx);
@@ -263,6 +264,25 @@ composer.callbackQuery(cbPattern(V.noticePdf), async (ctx) => {
   const got = await reader(ctx);
   if (!got) return;
   if (got.r.side !== "staff") return answer(ctx, ctx.t("staff:denied"), true);
+  // a signed exclusion notice: the very PDF the approver signed, never a new rendering
+  const signed = await ctx.app.cards.signedNotice(got.r.view.card);
+  if (signed) {
+    if (!signed.ok) return tell(ctx, ctx.t("staff:card.signed_notice_missing"));
+    await answer(ctx);
+    await ctx.replyWithChatAction("upload_document").catch(() => {});
+    const sent = await sendFile(
+      ctx,
+      { fileName: signed.ref.fileName, bytes: signed.bytes, telegramFileId: signed.ref.telegramFileId },
+      ctx.t("staff:card.signed_notice_caption", {
+        who: escapeHtml(signed.signature.signerName ?? ctx.t("notify:someone")),
+        at: fmtDateTime(signed.signature.signedAt),
+        sha256: signed.ref.sha256,
+      }),
+    );
+    if (sent && sent !== signed.ref.telegramFileId)
+      await ctx.app.cards.rememberTelegramId(signed.ref.id, sent);
+    return;
+  }
   const doc = await ctx.app.documents.notice(got.r.view.card, ctx.lang);
   if (!doc) return answer(ctx, ctx.t("staff:card.no_notice"), true);
   await answer(ctx);
