@@ -1,8 +1,11 @@
 // The language checks of what a person reads: word lists built from the locale texts (and the classifier names
-// the seed loads). A Russian-only word is a word of a text in locales/ru/*.json (or a Russian classifier name)
+// the seed loads, the guide's cards, the questionnaire, the registry's terms). A Russian-only word is a word of a text in locales/ru/*.json (or another of those Russian texts)
 // that no Kazakh text contains (so «лицензия», shared by both, is not one); a Kazakh-only word is a word with a
 // Kazakh letter, or a word of the Kazakh texts that no Russian text contains. What is shown as given (names, addresses, licence numbers, typed text) is cut out first.
 import { readdirSync, readFileSync } from "node:fs";
+import { CARDS } from "../../domain/licensing/data/index.ts";
+import { QUESTIONNAIRE } from "../../domain/licensing/questionnaire.ts";
+import { REGISTRY_TERMS } from "../../domain/registryValues.ts";
 import type { ApiCall } from "./bot.ts";
 
 export type Lang = "kk" | "ru";
@@ -48,7 +51,29 @@ export function classifierNames(lang: Lang): string[] {
   return out;
 }
 
-const wordSet = (lang: Lang) => new Set([...localeTexts(lang), ...classifierNames(lang)].flatMap(words));
+/**
+ * The texts the domain keeps in both languages (every object with a `kk` and a `ru` string): the licensing guide's
+ * cards, the questionnaire, the registry's terms (with the Russian spellings the registry is known to send).
+ */
+export function domainTexts(lang: Lang): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (typeof o.kk === "string" && typeof o.ru === "string") {
+        out.push(o[lang] as string);
+        if (lang === "ru" && Array.isArray(o.also)) out.push(...(o.also as string[]));
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk([CARDS, QUESTIONNAIRE, REGISTRY_TERMS]);
+  return out;
+}
+
+const wordSet = (lang: Lang) =>
+  new Set([...localeTexts(lang), ...classifierNames(lang), ...domainTexts(lang)].flatMap(words));
 const KK_WORDS = wordSet("kk");
 const RU_WORDS = wordSet("ru");
 
