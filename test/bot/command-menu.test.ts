@@ -6,7 +6,7 @@ import { translator } from "../../bot/kit/i18n.ts";
 import { type ApiCall, createHarness, type Harness, telegramLimitViolations } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import { PEOPLE } from "../helpers/e2e.ts";
-import { KAZAKH_LETTERS, kazakhWords, russianWords } from "../helpers/language.ts";
+import { KAZAKH_LETTERS, kazakhWords, rawKeys, russianWords } from "../helpers/language.ts";
 
 let db: TestDb;
 let h: Harness;
@@ -79,6 +79,7 @@ describe("the chat's command menu", () => {
       for (const c of kkMenu!) {
         expect(c.description).toBe(kk(`common:commands.${c.command}`));
         expect(russianWords(c.description), c.command).toEqual([]);
+        expect(rawKeys(c.description), c.command).toEqual([]); // a text, not its key
       }
       expect(kkMenu!.some((c) => KAZAKH_LETTERS.test(c.description))).toBe(true);
 
@@ -89,6 +90,7 @@ describe("the chat's command menu", () => {
       for (const c of ruMenu!) {
         expect(c.description).toBe(ru(`common:commands.${c.command}`));
         expect(kazakhWords(c.description), c.command).toEqual([]);
+        expect(rawKeys(c.description), c.command).toEqual([]);
       }
       expect(ruMenu!.map((c) => c.description)).not.toEqual(kkMenu!.map((c) => c.description));
     });

@@ -28,6 +28,7 @@ import {
   KAZAKH_LETTERS,
   KK_ONLY,
   kazakhWords,
+  rawKeys,
   type Lang,
   RU_ONLY,
   russianWords,
@@ -127,7 +128,10 @@ async function givenValues(db: TestDb, lang: Lang): Promise<string[]> {
 }
 
 function leaks(shown: Shown[], given: string[], lang: Lang): string[] {
-  const bad = (t: string) => (lang === "kk" ? russianWords(t, given) : kazakhWords(t, given));
+  const bad = (t: string) => [
+    ...(lang === "kk" ? russianWords(t, given) : kazakhWords(t, given)),
+    ...rawKeys(t),
+  ];
   return shown.flatMap((s) => {
     const w = bad(s.text);
     return w.length
@@ -250,6 +254,24 @@ describe.each(["kk", "ru"] as const)("the whole journey in %s", (lang: Lang) => 
     await supplier.send("25.12.2026 10:30");
     expect(seen(h, supplier, x1)).toContain(E.deadline);
 
+    // ── the other screens: the e-licences (a card, an appendix PDF), «my applications», the menu and help of
+    // everyone, a forged button, a second tap on a decision already taken, text nobody asked for
+    await supplier.send("/licences");
+    await pressNewest(h, supplier, "lic.v");
+    await pressNewest(h, supplier, "lic.a");
+    await supplier.send("/applications");
+    await pressNewest(h, supplier, "my.v");
+    await supplier.send("/drafts");
+    for (const u of people) {
+      await u.send("/menu");
+      await u.send("/help");
+    }
+    const forged = await supplier.press("fs.v:AAAAAAAAAAAAAAAAAAAAAA@1");
+    expect(forged.some((c) => c.method === "answerCallbackQuery")).toBe(true);
+    const again = await pressNewest(h, approver, "fs.aa");
+    expect(again.some((c) => c.method === "answerCallbackQuery")).toBe(true);
+    await reviewer.send(lang === "kk" ? "Сәлем" : "Привет");
+
     // ── everything shown, checked against the word lists
     const shown = await recorded(h, people, m0);
     expect(shown.length).toBeGreaterThan(80);
@@ -317,5 +339,11 @@ describe("the word lists are real", () => {
     ];
     const found = shownTo(1, calls).flatMap((s) => russianWords(s.text));
     expect(found).toEqual(["отправить", "уведомление", "справка"]);
+    // a missing translation shows its key: caught too (file names are not keys)
+    expect(rawKeys("commands.start\nБасты мәзір")).toEqual(["commands.start"]);
+    expect(rawKeys("commands.no_such_command")).toEqual(["commands.no_such_command"]); // a key never written
+    expect(rawKeys("common:errors.stale_button")).toEqual(["common:errors.stale_button"]);
+    expect(rawKeys("Сәлем, {{name}}")).toEqual(["{{name}}"]);
+    expect(rawKeys("«доверенность.pdf» файлы, registration.pdf, SHA-256")).toEqual([]);
   });
 });

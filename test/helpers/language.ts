@@ -110,6 +110,39 @@ export function kazakhWords(text: string, given: readonly string[] = []): string
   return words(withoutGiven(text, given)).filter((w) => KAZAKH_LETTERS.test(w) || KK_ONLY.has(w));
 }
 
+const GROUPS = new Set<string>();
+/** Every key of the locale files, with and without its namespace («common:commands.start», «commands.start»). */
+export const LOCALE_KEYS: ReadonlySet<string> = (() => {
+  const out = new Set<string>();
+  const dir = new URL("ru/", LOCALES);
+  for (const f of readdirSync(dir).filter((n) => n.endsWith(".json"))) {
+    const ns = f.replace(/\.json$/, "");
+    const walk = (v: unknown, path: string[]) => {
+      if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+      else if (path.length) {
+        const key = path.join(".").replace(/_(zero|one|two|few|many|other)$/, "");
+        out.add(`${ns}:${key}`);
+        if (path.length > 1) out.add(key);
+        // the groups above it («commands», «common:commands»): a missing key of a known group is caught too
+        for (let i = 1; i < path.length; i++) {
+          GROUPS.add(path.slice(0, i).join("."));
+          GROUPS.add(`${ns}:${path.slice(0, i).join(".")}`);
+        }
+      }
+    };
+    walk(JSON.parse(readFileSync(new URL(f, dir), "utf8")), []);
+  }
+  return out;
+})();
+
+/** Locale keys or placeholders shown instead of a text (a missing translation): «commands.start», «{{name}}». */
+export function rawKeys(text: string): string[] {
+  const keys = (text.match(/(?<![\w/.-])(?:[a-z]+:)?[a-z_]+(?:\.[a-z0-9_]+)+(?![\w-])/g) ?? []).filter(
+    (k) => LOCALE_KEYS.has(k) || GROUPS.has(k.replace(/\.[a-z0-9_]+$/, "")),
+  );
+  return [...keys, ...(text.match(/\{\{[^}]*\}\}|\$t\(/g) ?? [])];
+}
+
 /** What a chat was shown in these calls, one entry per text: messages, edits, captions, the command menu. */
 export function shownTo(chatId: number, calls: readonly ApiCall[]): { method: string; text: string }[] {
   const out: { method: string; text: string }[] = [];
