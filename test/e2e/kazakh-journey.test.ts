@@ -232,6 +232,18 @@ describe.each(["kk", "ru"] as const)("the whole journey in %s", (lang: Lang) => 
       expect(pdfText).toMatch(KAZAKH_LETTERS);
       expect(shownNotice).toMatch(KAZAKH_LETTERS);
     }
+    // the date the notice was formed, in Astana time (UTC+5) as dd.mm.yyyy HH:MM, in the text and in the PDF
+    const formed = await db.prisma.notice.findFirstOrThrow({
+      where: { applicationId: id, kind: "EXCLUSION", deletedAt: null },
+    });
+    const astana = new Date(formed.createdAt.getTime() + 5 * 3600_000).toISOString();
+    const when = `${astana.slice(8, 10)}.${astana.slice(5, 7)}.${astana.slice(0, 4)} ${astana.slice(11, 16)}`;
+    expect(pdfText).toContain(when);
+    expect(shownNotice).toContain(when);
+    // the reason and the labels in the signer's language
+    const reason = await db.prisma.exclusionReason.findUniqueOrThrow({ where: { code: formed.reasons[0]! } });
+    expect(pdfText).toContain(lang === "kk" ? reason.nameKk : reason.nameRu);
+    expect(shownNotice).toContain(lang === "kk" ? reason.nameKk : reason.nameRu);
     await pressNewest(h, approver, "fs.xc");
     expect(await statusOf(db.prisma, id)).toBe("EXCLUDED");
     const sig = await db.prisma.signature.findFirstOrThrow({
