@@ -13,6 +13,7 @@ import { readPdf } from "../documents/pdfText.ts";
 import { type ApiCall, type Harness, telegramLimitViolations, type TestUser } from "../helpers/bot.ts";
 import { createTestDb, type TestDb } from "../helpers/db.ts";
 import {
+  applicationUnderReview,
   completeWizardAndSend,
   deliverAll,
   e2eHarness,
@@ -295,6 +296,66 @@ describe.each(["kk", "ru"] as const)("the whole journey in %s", (lang: Lang) => 
         `${process.env.JOURNEY_DUMP}-${lang}.json`,
         JSON.stringify({ shown, leaks: leaks(shown, given, lang) }, null, 1),
       );
+    expect(leaks(shown, given, lang)).toEqual([]);
+    expect(telegramLimitViolations(h.calls)).toEqual([]);
+  });
+});
+
+describe.each(["kk", "ru"] as const)("the returns and the rejection in %s", (lang: Lang) => {
+  const TEXT = {
+    kk: {
+      refuse: "СЭС қорытындысы қоса берілмеген",
+      note: "Лицензия көшірмесі оқылмайды",
+      rejected: "Қабылданбады",
+    },
+    ru: { refuse: "Не приложено заключение СЭС", note: "Копия лицензии нечитаема", rejected: "Отклонена" },
+  }[lang];
+
+  it("checker's refusal → the reviewer deletes the notice → rejection with grounds and a note → agreed", async () => {
+    const { db, h } = await setup();
+    const supplier = h.user(PEOPLE.supplier, "Айгерим");
+    const head = h.user(PEOPLE.head, "Ерлан");
+    const reviewer = h.user(PEOPLE.reviewer, "Динара");
+    const checker = h.user(PEOPLE.checker, "Нұрлан");
+    const approver = h.user(PEOPLE.approver, "Бауыржан");
+    const people = [supplier, head, reviewer, checker, approver];
+    for (const u of people) await u.send("/language");
+    const m0 = h.mark();
+    for (const u of people) await u.press(`lang:${lang}`);
+    const id = await applicationUnderReview(db.prisma);
+    await deliverAll(h);
+
+    // the inclusion notice, the checker refuses with a typed reason: back to the reviewer
+    await pressNewest(h, reviewer, "fs.in");
+    await pickChecker(h, db, reviewer);
+    await deliverAll(h);
+    await pressNewest(h, checker, "fs.cr");
+    await checker.send(TEXT.refuse);
+    expect(await statusOf(db.prisma, id)).toBe("UNDER_REVIEW");
+    await deliverAll(h);
+    expect(seen(h, reviewer, m0)).toContain(TEXT.refuse);
+    // the reviewer deletes the notice and forms a rejection: two grounds and a note
+    await pressNewest(h, reviewer, "fs.dn");
+    await pressNewest(h, reviewer, "fs.rj");
+    const grounds = reviewer.buttons().filter((b) => b.data?.startsWith("fs.rg:"));
+    await reviewer.press(grounds[0]!.data!);
+    await reviewer.press(grounds[1]!.data!);
+    await pressNewest(h, reviewer, "fs.rn");
+    await reviewer.send(TEXT.note);
+    await pressNewest(h, reviewer, "fs.rk");
+    await pickChecker(h, db, reviewer);
+    await deliverAll(h);
+    await pressNewest(h, checker, "fs.cc");
+    await deliverAll(h);
+    await pressNewest(h, approver, "fs.aa");
+    expect(await statusOf(db.prisma, id)).toBe("REJECTED");
+    await deliverAll(h);
+    const told = seen(h, supplier, m0);
+    expect(told).toContain(TEXT.note);
+    expect(told).toContain(TEXT.rejected);
+
+    const shown = await recorded(h, people, m0);
+    const given = [...(await givenValues(db, lang)), TEXT.refuse, TEXT.note];
     expect(leaks(shown, given, lang)).toEqual([]);
     expect(telegramLimitViolations(h.calls)).toEqual([]);
   });
