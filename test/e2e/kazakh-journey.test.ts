@@ -29,6 +29,7 @@ import {
   KAZAKH_LETTERS,
   KK_ONLY,
   kazakhWords,
+  rawCodes,
   rawKeys,
   type Lang,
   RU_ONLY,
@@ -132,6 +133,7 @@ function leaks(shown: Shown[], given: string[], lang: Lang): string[] {
   const bad = (t: string) => [
     ...(lang === "kk" ? russianWords(t, given) : kazakhWords(t, given)),
     ...rawKeys(t),
+    ...rawCodes(t),
   ];
   return shown.flatMap((s) => {
     const w = bad(s.text);
@@ -418,5 +420,11 @@ describe("the word lists are real", () => {
     expect(rawKeys("common:errors.stale_button")).toEqual(["common:errors.stale_button"]);
     expect(rawKeys("Сәлем, {{name}}")).toEqual(["{{name}}"]);
     expect(rawKeys("«доверенность.pdf» файлы, registration.pdf, SHA-256")).toEqual([]);
+    expect(
+      rawCodes("түзету (licenceIds, documents.POWER_OF_ATTORNEY), тәсілі: telegram-confirmation"),
+    ).toEqual(["licenceIds", "POWER_OF_ATTORNEY", "telegram-confirmation"]);
+    expect(
+      rawCodes("№ KZ12LAA00012345, SHA-256: <code>5a80ab</code>, Engizu-turaly-otinim-49BC5CEE-v1.pdf"),
+    ).toEqual([]);
   });
 });

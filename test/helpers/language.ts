@@ -143,6 +143,15 @@ export function rawKeys(text: string): string[] {
   return [...keys, ...(text.match(/\{\{[^}]*\}\}|\$t\(/g) ?? [])];
 }
 
+/** Program identifiers shown to a person: camelCase field names, CONSTANT_CODES, a signing method's code. */
+export function rawCodes(text: string): string[] {
+  return (
+    text
+      .replace(/<[^>]+>/g, " ")
+      .match(/\b[a-z]+[A-Z][A-Za-z]*\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\btelegram-confirmation\b/g) ?? []
+  );
+}
+
 /** What a chat was shown in these calls, one entry per text: messages, edits, captions, the command menu. */
 export function shownTo(chatId: number, calls: readonly ApiCall[]): { method: string; text: string }[] {
   const out: { method: string; text: string }[] = [];
