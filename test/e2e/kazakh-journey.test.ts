@@ -5,7 +5,9 @@
 // the organisation's name), a Russian user no Kazakh word. The journey: the supplier's wizard with a production
 // base and its KATO pick, the head signs, reviewer → checker → approver include it, then the exclusion
 // (reviewer X1 … the approver signs the exclusion notice: its text and PDF in the signer's language, the hash the
-// SHA-256 of that PDF), and the licensing guide (a service card and the deadline calculator).
+// SHA-256 of that PDF), the licensing guide (a service card and the deadline calculator), the e-licences, «my
+// applications», menus and help, a forged button, a second tap. A second journey: the checker's refusal, the deleted
+// notice, the rejection. Besides foreign words, no locale key, placeholder or program code may be shown.
 import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEMO_ORGANISATIONS, DEMO_PEOPLE } from "../../prisma/data/demo.ts";
