@@ -8,6 +8,7 @@ import {
   renderApplicationForm,
 } from "../adapters/pdf/index.ts";
 import type { DocLang, RenderedDocument } from "../adapters/pdf/types.ts";
+import { registryValue } from "../domain/registryValues.ts";
 import type { WizardDraft } from "../prisma/store/index.ts";
 import type { ClassifierCache } from "./classifiers.ts";
 import type { AppPorts } from "./ports.ts";
@@ -68,8 +69,8 @@ export async function applicationFormData(
       number: l.number,
       activity: activity(l.activityCode),
       issueDate: l.issueDate,
-      // the registry gives the licensor in one spelling (a kk/ru mapping belongs to the e-licences feature)
-      licensor: { kk: l.licensor, ru: l.licensor },
+      // the registry gives the licensor in Russian: the official Kazakh name where the table knows it
+      licensor: { kk: registryValue("licensor", l.licensor, "kk").text, ru: l.licensor },
     })),
     // the head is not known yet when the supplier generates the form (printed as a dash)
     signer: null,

@@ -79,6 +79,8 @@ export interface SeedResult {
   ms: number;
   classifiersMs: number;
   kato: KatoImportResult | null;
+  /** The KATO objects in force after the seed and how many carry a Kazakh name (counted in the database). */
+  katoInForce: { objects: number; withKk: number } | null;
   demoMs: number | null;
 }
 
@@ -268,6 +270,14 @@ export async function seed(prisma: PrismaClient, opts: SeedOptions): Promise<See
       if (existsSync(history)) await importKato(prisma, { file: history, mode: "history", log });
     kato = await importKato(prisma, { file, log });
   }
+  const katoInForce = opts.kato === false ? null : await katoCounts(prisma);
+  if (katoInForce) {
+    const n = (x: number) => x.toLocaleString("en-US");
+    log(
+      `KATO objects loaded (in force): ${n(katoInForce.objects)}; with a Kazakh name: ` +
+        `${n(katoInForce.withKk)} of ${n(katoInForce.objects)}`,
+    );
+  }
   let demoMs: number | null = null;
   if (opts.demo) {
     const t1 = Date.now();
@@ -278,7 +288,15 @@ export async function seed(prisma: PrismaClient, opts: SeedOptions): Promise<See
         `${DEMO_REGISTRY_LICENCES.length} registry licences, ${DEMO_PEOPLE.length} people, ${DEMO_INVITES.length} invites`,
     );
   }
-  return { ms: Date.now() - t0, classifiersMs, kato, demoMs };
+  return { ms: Date.now() - t0, classifiersMs, kato, katoInForce, demoMs };
+}
+
+/** The KATO objects in force and how many of them carry a Kazakh name, as stored. */
+async function katoCounts(prisma: PrismaClient): Promise<{ objects: number; withKk: number }> {
+  const [row] = await prisma.$queryRawUnsafe<{ objects: number; withKk: number }[]>(
+    `SELECT count(*)::int AS "objects", count(NULLIF(btrim("nameKk"), ''))::int AS "withKk" FROM "KatoObject" WHERE "active"`,
+  );
+  return { objects: Number(row?.objects ?? 0), withKk: Number(row?.withKk ?? 0) };
 }
 
 runCli(import.meta.url, async (url) => {

@@ -4,6 +4,7 @@ import type { Names } from "../../app/classifiers.ts";
 import type { AppSnapshot } from "../../domain/contracts.ts";
 import type { CardData, CardEvent } from "../../app/index.ts";
 import type { Action, DecisionKind } from "../../domain/types.ts";
+import { registryValue } from "../../domain/registryValues.ts";
 import { fmtDate, fmtDateTime, nameIn } from "../kit/format.ts";
 import { escapeHtml } from "../kit/html.ts";
 import type { Lang, Translate } from "../kit/i18n.ts";
@@ -55,7 +56,7 @@ export function cardSummary(
         t("notify:field.licence_line", {
           number: escapeHtml(l.number),
           code: escapeHtml(names.licenceCode(l.activityCode)),
-          status: escapeHtml(l.status),
+          status: escapeHtml(registryValue("status", l.status, lang).text),
         }),
       );
     if (card.licences.length > 8)

@@ -153,7 +153,7 @@ export function signatureLines(v: CardView, card: CardData): string[] {
         document: t(`content:signed.${s.document}`),
         who: or(s.signerName),
         at: fmtDateTime(s.signedAt),
-        method: escapeHtml(s.method),
+        method: escapeHtml(t(`head:sign_method.${s.method}`, { defaultValue: s.method })),
         sha256: s.sha256,
       }),
     ),

@@ -67,8 +67,12 @@ describe("seed", () => {
     const before = await counts();
     const regionIds = await db.prisma.region.findMany({ orderBy: { code: "asc" } });
     const users = await db.prisma.user.findMany({ orderBy: { telegramId: "asc" } });
-    const r = await seed(db.prisma, { demo: true, log: () => {} });
+    const lines: string[] = [];
+    const r = await seed(db.prisma, { demo: true, log: (l) => lines.push(l) });
     expect(r.kato?.written).toBe(0);
+    // what `npm run db:seed` prints: the KATO objects loaded and how many carry a Kazakh name
+    expect(r.katoInForce).toEqual({ objects: 15594, withKk: 15594 });
+    expect(lines).toContain("KATO objects loaded (in force): 15,594; with a Kazakh name: 15,594 of 15,594");
     expect(await counts()).toEqual(before);
     expect(await db.prisma.region.findMany({ orderBy: { code: "asc" } })).toEqual(regionIds);
     expect(await db.prisma.user.findMany({ orderBy: { telegramId: "asc" } })).toEqual(users);
