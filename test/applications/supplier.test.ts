@@ -20,6 +20,7 @@ import {
   storedFile,
   userIdOf,
 } from "../helpers/e2e.ts";
+import { applicationUnderReview, includeWithButtons } from "../staff/setup.ts";
 
 let db: TestDb;
 let h: Harness;
@@ -139,6 +140,31 @@ describe("the head's rejection push", () => {
     expect(card).toContain(ru("content:section.history"));
     // the draft's actions come from the table (the drafts feature's buttons)
     expect(u.buttons().some((b) => b.data?.startsWith("ap."))).toBe(true);
+  });
+});
+
+describe("the final decision's push", () => {
+  it("«Включен в БД» reaches the supplier with sound and the button to the application (ru)", async () => {
+    const id = await applicationUnderReview(db.prisma);
+    const m = h.mark();
+    await includeWithButtons(h, db.prisma, id);
+    expect(await statusOf(db.prisma, id)).toBe("INCLUDED");
+    const push = h
+      .since(m)
+      .find(
+        (c) =>
+          c.method === "sendMessage" &&
+          Number(c.payload.chat_id) === PEOPLE.supplier &&
+          String(c.payload.text).includes(ru("status:labels.INCLUDED")),
+      );
+    expect(push).toBeDefined();
+    expect(push!.payload.disable_notification).toBeFalsy();
+    const u = h.user(PEOPLE.supplier);
+    const open = u.buttons(push!).find((b) => b.data === cb("my.v", [id]));
+    expect(open?.text).toBe(ru("applications:push_open"));
+    await u.press(open!.data!);
+    // «Внести изменения» is what the table allows the organisation's administrator now
+    expect(u.buttons().find((b) => b.data?.startsWith("ap.chg:"))?.text).toBe(ru("drafts:btn.changes"));
   });
 });
 
