@@ -158,6 +158,14 @@ describe("the register for staff", () => {
     await r.press(reason!.data!);
     await pressVerb(h, r, "fs.xk");
     expect(String(r.last()!.payload.text)).toContain(ru("staff:done.FORM_EXCLUSION_NOTICE"));
+    // a second tap on the old «Исключить из БД» (drawn for the version before the notice) is refused clearly
+    const again = await r.press(exclude!.data!);
+    expect(text(again) + alert(again)).toContain("Решение уже принято: Динара Қасымова");
+    expect(
+      await db.prisma.notice.count({
+        where: { applicationId: included, kind: "EXCLUSION", deletedAt: null },
+      }),
+    ).toBe(1);
     await sendToCheckers(h, db.prisma, r, [DEMO.checker]);
     expect(await status(db.prisma, included)).toBe("REJECTED_CHECK");
     await drain(h);
@@ -177,6 +185,8 @@ describe("the register for staff", () => {
 
   it("works in Kazakh for a checker, and answers forged page buttons with the first page (kk)", async () => {
     const c = h.user(DEMO.checker); // Нұрлан Әбенов reads Kazakh
+    await c.send("/menu");
+    expect(c.buttons().find((b) => b.data === "m.reg")?.text).toBe("Тізілім (БСН/ЖСН бойынша іздеу)");
     const out = text(await c.send("/find шипагер"));
     expect(out).toContain("Тізілім: «шипагер» бойынша іздеу");
     expect(out).toContain(`БСН/ЖСН ${SHIPAGER_BIN}`);
