@@ -19,6 +19,7 @@ export interface RegisterFilter {
 
 export interface RegisterItem {
   id: string;
+  chainId: string;
   status: Status;
   version: number;
   statusChangedAt: Date;
@@ -66,7 +67,7 @@ export async function registerPage(
     WITH total AS (SELECT count(*)::int AS n FROM (SELECT 1 FROM "Application" a JOIN "Organisation" o ON o.id = a."orgId"
                     WHERE ${where} LIMIT ${opts.cap + 1}) q)
     SELECT p.*, total.n AS total FROM total LEFT JOIN LATERAL (
-      SELECT a.id, a.status::text AS status, a.version, a."statusChangedAt", a."regionCode",
+      SELECT a.id, a."chainId", a.status::text AS status, a.version, a."statusChangedAt", a."regionCode",
              o."nameKk" AS "orgNameKk", o."nameRu" AS "orgNameRu", o.bin
         FROM "Application" a JOIN "Organisation" o ON o.id = a."orgId"
        WHERE ${where}${cursor}

@@ -2,6 +2,7 @@
 // staff card opened from a row with «Исключить из БД», the exclusion started from it and continued, `/find`
 // within the person's own branch only, bad input and forged buttons — through bot.handleUpdate, in ru and kk.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applicationNumber } from "../../app/head.ts";
 import { cb } from "../../bot/kit/callbacks.ts";
 import { translator } from "../../bot/kit/i18n.ts";
 import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
@@ -84,6 +85,8 @@ describe("the register for staff", () => {
     expect(page1).toContain("стр. 1 из 2, всего: 8");
     expect(page1).toContain("Городская поликлиника № 7");
     expect(page1).toContain("«Включен в БД»");
+    const chain = (await db.prisma.application.findUniqueOrThrow({ where: { id: included } })).chainId;
+    expect(page1).toContain(`Заявка № ${applicationNumber(chain)}`);
     expect(page1).not.toContain("Сейтқали"); // Almaty
     const rows = r.buttons().filter((b) => b.data?.startsWith("fs.v:"));
     expect(rows).toHaveLength(5);
@@ -114,6 +117,9 @@ describe("the register for staff", () => {
     const byName = text(await r.send("шипаг"));
     expect(byName).toContain("Диагностический центр Шипагер");
     expect(byName).not.toContain("поликлиника");
+    // LIKE's wildcards are searched as characters, never as "anything"
+    expect(text(await r.send("/find %%"))).toContain(ru("register:no_match", { query: "%%" }));
+    expect(text(await r.send("/find _%_"))).toContain(ru("register:no_match", { query: "_%_" }));
     expect(r.buttons().some((b) => b.data === "rg.x")).toBe(true);
     const reset = text(await r.press("rg.x"));
     expect(reset).toContain("всего: 8");
