@@ -5,6 +5,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Names } from "../../app/classifiers.ts";
 import type { TransitionFacts } from "../../domain/ports.ts";
 import { allowedActions } from "../../domain/stateMachine.ts";
+import { TRANSITIONS, type Who } from "../../domain/transitions.ts";
 import type { Status } from "../../domain/types.ts";
 import { stageFor } from "../../domain/workflow.ts";
 import type { CardData } from "../../app/index.ts";
@@ -128,6 +129,15 @@ function reasonsForSupplier(v: NotificationView, p: Payload, backToSupplier: boo
   return out;
 }
 
+const SUPPLIER_SIDE: readonly Who[] = ["AUTHOR", "SUPPLIER", "SUPPLIER_ADMIN"];
+
+/** Does the table let the supplier's side (not the head) act on an application in this status? */
+function asksSupplier(status: Status): boolean {
+  if (stageFor(status)?.side === "SUPPLIER") return true;
+  if (stageFor(status)) return false; // a Fund or head stage: their own messages carry the buttons
+  return TRANSITIONS.some((r) => r.from === status && r.roles.some((w) => SUPPLIER_SIDE.includes(w)));
+}
+
 function keyboard(v: NotificationView, row: NotificationRow): InlineKeyboardMarkup | undefined {
   const { t, card, facts } = v;
   if (!card || !row.applicationId) return undefined;
@@ -139,9 +149,9 @@ function keyboard(v: NotificationView, row: NotificationRow): InlineKeyboardMark
           ],
         }
       : undefined;
-  // A status push that hands the application back to the supplier's side (the head's rejection, a return to the
-  // draft): the button to it — «Просмотр» with what the table allows them now.
-  if (row.kind === "status_changed" && stageFor(card.status)?.side === "SUPPLIER")
+  // A status push that asks the supplier's side to act (the head's rejection back to the draft, a final decision
+  // after which «Внести изменения» is possible): the button to it — «Просмотр» with what the table allows now.
+  if (row.kind === "status_changed" && asksSupplier(card.status))
     return {
       inline_keyboard: [
         [{ text: t("applications:push_open"), callback_data: cb(OPEN_VERBS.supplierView, [card.id]) }],

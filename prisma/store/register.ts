@@ -1,7 +1,7 @@
 // The register for Fund staff (seed 000 §7, issue 11): the applications of the staff member's regions that are
 // in the register now (included, or with an exclusion under way), searched by BIN/IIN or a part of the name,
 // newest status change first, in keyset pages (statusChangedAt, id) — the page and the count in ONE statement.
-import type { DecisionKind, Status } from "../../domain/types.ts";
+import { DECISION_KINDS, type DecisionKind, STATUSES, type Status } from "../../domain/types.ts";
 import { type Db, Prisma, textArray, ts } from "./db.ts";
 import type { Cursor } from "./queues.ts";
 
@@ -19,6 +19,7 @@ export interface RegisterFilter {
 
 export interface RegisterItem {
   id: string;
+  chainId: string;
   status: Status;
   version: number;
   statusChangedAt: Date;
@@ -30,6 +31,17 @@ export interface RegisterItem {
 
 const likeSafe = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
 
+/**
+ * A list of statuses as enum literals (checked against the domain's list), so that the planner can use
+ * "Application_regionCode_status_statusChangedAt_idx"; a cast to text would hide the column from the index.
+ */
+function statusIn(statuses: readonly Status[]): Prisma.Sql {
+  const ok = statuses.filter((s) => (STATUSES as readonly string[]).includes(s));
+  if (!ok.length || ok.length !== statuses.length)
+    throw new Error(`not a status list: ${statuses.join(",")}`);
+  return Prisma.raw(`a.status IN (${ok.map((s) => `'${s}'`).join(", ")})`);
+}
+
 function registerWhere(f: RegisterFilter): Prisma.Sql {
   const q = (f.query ?? "").trim();
   const search = !q
@@ -37,10 +49,11 @@ function registerWhere(f: RegisterFilter): Prisma.Sql {
     : /^\d+$/.test(q)
       ? sql` AND o.bin LIKE ${`${q}%`}`
       : sql` AND (o."nameRu" ILIKE ${`%${likeSafe(q)}%`} OR o."nameKk" ILIKE ${`%${likeSafe(q)}%`})`;
+  if (!DECISION_KINDS.includes(f.pending.decisionKind))
+    throw new Error(`not a decision kind: ${f.pending.decisionKind}`);
+  const kind = Prisma.raw(`'${f.pending.decisionKind}'`);
   return sql`a."regionCode" = ANY(${textArray(f.regions)})
-     AND (a.status::text = ANY(${textArray(f.included)})
-          OR (a.status::text = ANY(${textArray(f.pending.statuses)})
-              AND a."decisionKind"::text = ${f.pending.decisionKind}))${search}`;
+     AND (${statusIn(f.included)} OR (${statusIn(f.pending.statuses)} AND a."decisionKind" = ${kind}))${search}`;
 }
 
 /**
@@ -66,7 +79,7 @@ export async function registerPage(
     WITH total AS (SELECT count(*)::int AS n FROM (SELECT 1 FROM "Application" a JOIN "Organisation" o ON o.id = a."orgId"
                     WHERE ${where} LIMIT ${opts.cap + 1}) q)
     SELECT p.*, total.n AS total FROM total LEFT JOIN LATERAL (
-      SELECT a.id, a.status::text AS status, a.version, a."statusChangedAt", a."regionCode",
+      SELECT a.id, a."chainId", a.status::text AS status, a.version, a."statusChangedAt", a."regionCode",
              o."nameKk" AS "orgNameKk", o."nameRu" AS "orgNameRu", o.bin
         FROM "Application" a JOIN "Organisation" o ON o.id = a."orgId"
        WHERE ${where}${cursor}

@@ -3,6 +3,7 @@
 // «Просмотр версий» opens that version's content, the list's search filter («Найти» / «Сбросить параметры
 // поиска»), forged and foreign buttons answered clearly — in ru and kk.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applicationNumber } from "../../app/head.ts";
 import { cb } from "../../bot/kit/callbacks.ts";
 import { translator } from "../../bot/kit/i18n.ts";
 import { createHarness, endBotTest, type Harness } from "../helpers/bot.ts";
@@ -20,12 +21,14 @@ import {
   storedFile,
   userIdOf,
 } from "../helpers/e2e.ts";
+import { applicationUnderReview, includeWithButtons } from "../staff/setup.ts";
 
 let db: TestDb;
 let h: Harness;
 let rejected: string;
 let v1: string;
 let v2: string;
+let chain: string;
 const ru = translator("ru");
 const kk = translator("kk");
 const REASON = "Нет копии лицензии <L64>";
@@ -80,6 +83,7 @@ beforeAll(async () => {
   const org = await db.prisma.organisation.findUniqueOrThrow({ where: { bin: POLYCLINIC_BIN } });
   const authorId = await userIdOf(db.prisma, PEOPLE.supplier);
   const chainId = crypto.randomUUID();
+  chain = chainId;
   const at = new Date("2026-09-01T05:00:00Z");
   v1 = (
     await db.prisma.application.create({
@@ -91,6 +95,7 @@ beforeAll(async () => {
         regionCode: "ALMATY",
         status: "INCLUDED",
         decisionKind: "INCLUSION",
+        createdAt: at,
         savedAt: at,
         statusChangedAt: at,
       },
@@ -105,6 +110,7 @@ beforeAll(async () => {
         authorId,
         regionCode: "ALMATY",
         status: "DRAFT",
+        createdAt: new Date("2026-09-02T05:00:00Z"),
         savedAt: new Date("2026-09-02T05:00:00Z"),
         statusChangedAt: new Date("2026-09-02T05:00:00Z"),
       },
@@ -139,6 +145,31 @@ describe("the head's rejection push", () => {
     expect(card).toContain(ru("content:section.history"));
     // the draft's actions come from the table (the drafts feature's buttons)
     expect(u.buttons().some((b) => b.data?.startsWith("ap."))).toBe(true);
+  });
+});
+
+describe("the final decision's push", () => {
+  it("«Включен в БД» reaches the supplier with sound and the button to the application (ru)", async () => {
+    const id = await applicationUnderReview(db.prisma);
+    const m = h.mark();
+    await includeWithButtons(h, db.prisma, id);
+    expect(await statusOf(db.prisma, id)).toBe("INCLUDED");
+    const push = h
+      .since(m)
+      .find(
+        (c) =>
+          c.method === "sendMessage" &&
+          Number(c.payload.chat_id) === PEOPLE.supplier &&
+          String(c.payload.text).includes(ru("status:labels.INCLUDED")),
+      );
+    expect(push).toBeDefined();
+    expect(push!.payload.disable_notification).toBeFalsy();
+    const u = h.user(PEOPLE.supplier);
+    const open = u.buttons(push!).find((b) => b.data === cb("my.v", [id]));
+    expect(open?.text).toBe(ru("applications:push_open"));
+    await u.press(open!.data!);
+    // «Внести изменения» is what the table allows the organisation's administrator now
+    expect(u.buttons().find((b) => b.data?.startsWith("ap.chg:"))?.text).toBe(ru("drafts:btn.changes"));
   });
 });
 
@@ -195,6 +226,15 @@ describe("the list's search filter", () => {
     const reset = u.texts(await pressVerb(u, "my.fx"))[0]!;
     expect(reset).toContain(`${total} өтінім`);
     expect(u.buttons().some((b) => b.data === "my.fx")).toBe(false);
+    // «период»: this month leaves out the September versions
+    const sep = `№ ${applicationNumber(chain)}`;
+    expect(reset).toContain(sep);
+    await pressVerb(u, "my.f");
+    await u.press("my.fp:month");
+    const month = u.texts(await pressVerb(u, "my.go"))[0]!;
+    expect(month).toContain(kk("applications:filter.periods.month"));
+    expect(month).not.toContain(sep);
+    await pressVerb(u, "my.fx");
     // a filter with no match says so and offers the reset
     await pressVerb(u, "my.f");
     await pressVerb(u, "my.fs");

@@ -2,6 +2,7 @@
 // staff card opened from a row with «Исключить из БД», the exclusion started from it and continued, `/find`
 // within the person's own branch only, bad input and forged buttons — through bot.handleUpdate, in ru and kk.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applicationNumber } from "../../app/head.ts";
 import { cb } from "../../bot/kit/callbacks.ts";
 import { translator } from "../../bot/kit/i18n.ts";
 import { createHarness, type Harness, endBotTest } from "../helpers/bot.ts";
@@ -84,6 +85,8 @@ describe("the register for staff", () => {
     expect(page1).toContain("стр. 1 из 2, всего: 8");
     expect(page1).toContain("Городская поликлиника № 7");
     expect(page1).toContain("«Включен в БД»");
+    const chain = (await db.prisma.application.findUniqueOrThrow({ where: { id: included } })).chainId;
+    expect(page1).toContain(`Заявка № ${applicationNumber(chain)}`);
     expect(page1).not.toContain("Сейтқали"); // Almaty
     const rows = r.buttons().filter((b) => b.data?.startsWith("fs.v:"));
     expect(rows).toHaveLength(5);
@@ -114,6 +117,9 @@ describe("the register for staff", () => {
     const byName = text(await r.send("шипаг"));
     expect(byName).toContain("Диагностический центр Шипагер");
     expect(byName).not.toContain("поликлиника");
+    // LIKE's wildcards are searched as characters, never as "anything"
+    expect(text(await r.send("/find %%"))).toContain(ru("register:no_match", { query: "%%" }));
+    expect(text(await r.send("/find _%_"))).toContain(ru("register:no_match", { query: "_%_" }));
     expect(r.buttons().some((b) => b.data === "rg.x")).toBe(true);
     const reset = text(await r.press("rg.x"));
     expect(reset).toContain("всего: 8");
@@ -158,6 +164,14 @@ describe("the register for staff", () => {
     await r.press(reason!.data!);
     await pressVerb(h, r, "fs.xk");
     expect(String(r.last()!.payload.text)).toContain(ru("staff:done.FORM_EXCLUSION_NOTICE"));
+    // a second tap on the old «Исключить из БД» (drawn for the version before the notice) is refused clearly
+    const again = await r.press(exclude!.data!);
+    expect(text(again) + alert(again)).toContain("Решение уже принято: Динара Қасымова");
+    expect(
+      await db.prisma.notice.count({
+        where: { applicationId: included, kind: "EXCLUSION", deletedAt: null },
+      }),
+    ).toBe(1);
     await sendToCheckers(h, db.prisma, r, [DEMO.checker]);
     expect(await status(db.prisma, included)).toBe("REJECTED_CHECK");
     await drain(h);
@@ -177,6 +191,8 @@ describe("the register for staff", () => {
 
   it("works in Kazakh for a checker, and answers forged page buttons with the first page (kk)", async () => {
     const c = h.user(DEMO.checker); // Нұрлан Әбенов reads Kazakh
+    await c.send("/menu");
+    expect(c.buttons().find((b) => b.data === "m.reg")?.text).toBe("Тізілім (БСН/ЖСН бойынша іздеу)");
     const out = text(await c.send("/find шипагер"));
     expect(out).toContain("Тізілім: «шипагер» бойынша іздеу");
     expect(out).toContain(`БСН/ЖСН ${SHIPAGER_BIN}`);

@@ -2,6 +2,7 @@
 // to the staff card (the staff feature's verb), «Найти» / «Сбросить параметры поиска», ◀ ▶. Pure.
 import { InlineKeyboard } from "grammy";
 import type { Names } from "../../../app/classifiers.ts";
+import { applicationNumber } from "../../../app/head.ts";
 import { REGISTER_COUNT_CAP, REGISTER_PAGE, type RegisterPage } from "../../../app/register.ts";
 import type { Cursor } from "../../../app/index.ts";
 import { cb } from "../../kit/callbacks.ts";
@@ -68,6 +69,7 @@ export function registerScreen(v: View, r: RegisterPage, pos: RegisterPos): Scre
       lines.push(
         t("register:line", {
           n,
+          number: applicationNumber(a.chainId),
           org: escapeHtml(org),
           bin: a.bin,
           region: escapeHtml(v.names.region(a.regionCode) ?? "—"),
