@@ -7,6 +7,7 @@ import type { Memberships } from "../domain/access.ts";
 import type { AppConfig } from "./config.ts";
 import type { Lang, Translate } from "./kit/i18n.ts";
 import type { SessionData } from "./kit/session.ts";
+import type { ShownMessages } from "./kit/shown.ts";
 
 export interface UserRef {
   id: string;
@@ -29,6 +30,8 @@ export interface AppContextExtras {
   refreshCommands(): Promise<void>;
   /** Fetch a file from the Bot API's file server (kit/files.ts). */
   download(url: string): Promise<Response>;
+  /** What this bot last put into its messages (kit/shown.ts): a second tap does not repeat the same edit. */
+  shown?: ShownMessages;
 }
 
 export type BaseContext = Context & SessionFlavor<SessionData> & AppContextExtras;

@@ -19,6 +19,7 @@ import { assertDistinctVerbs } from "./kit/callbacks.ts";
 import { ChatStates } from "./kit/chatState.ts";
 import { isLang, langOfTelegram, translator } from "./kit/i18n.ts";
 import { chatKey, readSession } from "./kit/session.ts";
+import { ShownMessages } from "./kit/shown.ts";
 import {
   Health,
   rememberLang,
@@ -62,6 +63,16 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
   bot.api.config.use(
     autoRetry({ maxRetryAttempts: 4, maxDelaySeconds: 10, rethrowInternalServerErrors: false }),
   );
+  // Every edit of a message made otherwise than by `show` forgets what `show` remembered of it (kit/shown.ts).
+  const shown = new ShownMessages();
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const r = await prev(method, payload, signal);
+    if (method.startsWith("editMessage") && payload && typeof payload === "object") {
+      const p = payload as { chat_id?: unknown; message_id?: unknown };
+      shown.forget(p.chat_id, p.message_id);
+    }
+    return r;
+  });
   assertDistinctVerbs(
     features.map((f) => ({ owner: f.name, verbs: f.verbs?.verbs ?? [], prefixes: f.verbs?.prefixes })),
   );
@@ -82,6 +93,7 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
     ctx.memberships = { org: [], staff: [] };
     ctx.refreshCommands = () => setChatCommands(ctx);
     ctx.download = opts.deps.download ?? ((url: string) => fetch(url));
+    ctx.shown = shown;
     await next();
   });
   bot.use(answerOnce());

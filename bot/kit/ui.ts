@@ -5,9 +5,10 @@
 //   (Telegram refuses an unchanged edit), else it is sent as a new message;
 // - texts are clipped to Telegram's limits without cutting a tag.
 import { GrammyError, InlineKeyboard, type MiddlewareFn } from "grammy";
-import type { InlineKeyboardButton, InlineKeyboardMarkup, Message } from "grammy/types";
+import type { InlineKeyboardMarkup, Message } from "grammy/types";
 import type { AppContext } from "../context.ts";
 import { clipHtml, htmlToText } from "./html.ts";
+import { buttonsOf, signature } from "./shown.ts";
 
 export interface Screen {
   text: string;
@@ -64,13 +65,6 @@ export async function tell(ctx: AppContext, text: string): Promise<void> {
   else await ctx.reply(clipHtml(text), { parse_mode: "HTML" });
 }
 
-const buttonsOf = (m: InlineKeyboardMarkup | undefined) =>
-  JSON.stringify(
-    (m?.inline_keyboard ?? []).map((row: InlineKeyboardButton[]) =>
-      row.map((b) => [b.text, "callback_data" in b ? b.callback_data : "url" in b ? b.url : ""]),
-    ),
-  );
-
 /** Would this screen change the message? (text as shown, and the buttons) */
 export function sameContent(
   screen: { text: string; markup?: InlineKeyboardMarkup },
@@ -81,37 +75,6 @@ export function sameContent(
     htmlToText(screen.text).trim() === msg.text.trim() &&
     buttonsOf(screen.markup) === buttonsOf(msg.reply_markup)
   );
-}
-
-/**
- * What this process last put into a message (chat:message → the content before and after, as shown). A press
- * carries the message as it was when it was pressed: a second tap on a message the first tap already changed
- * carries the old content, so comparing with it alone would send the same edit again (refused by Telegram).
- */
-const lastShown = new Map<string, { before: string; after: string }>();
-const LAST_SHOWN_MAX = 20_000;
-const signature = (text: string, markup: InlineKeyboardMarkup | undefined) =>
-  `${text.trim()}\u0000${buttonsOf(markup)}`;
-const messageSignature = (msg: Message) =>
-  signature("text" in msg && msg.text !== undefined ? msg.text : "", msg.reply_markup);
-const shownKey = (msg: Message) => `${msg.chat.id}:${msg.message_id}`;
-
-/** Remember an edit this process made (the message's content before it and after it). */
-function rememberShown(msg: Message, after: string): void {
-  if (lastShown.size >= LAST_SHOWN_MAX) lastShown.clear();
-  lastShown.set(shownKey(msg), { before: messageSignature(msg), after });
-}
-
-/**
- * Did this process already turn the pressed message into `after`? True only when the press saw the message as
- * it was just before that edit or just after it (a change made meanwhile by another process or the outbox
- * shows as a third content: then the edit is sent).
- */
-function alreadyShown(msg: Message, after: string): boolean {
-  const e = lastShown.get(shownKey(msg));
-  if (!e || e.after !== after) return false;
-  const seen = messageSignature(msg);
-  return seen === e.before || seen === e.after;
 }
 
 /**
@@ -129,14 +92,14 @@ export async function show(
   if (msg && !opts.fresh && "text" in msg && msg.text !== undefined) {
     if (sameContent({ text, markup: reply_markup }, msg)) return msg.message_id;
     const after = signature(htmlToText(text), reply_markup);
-    if (alreadyShown(msg, after)) return msg.message_id;
+    if (ctx.shown?.already(msg, after, ctx.callbackQuery?.data)) return msg.message_id;
     try {
       await ctx.api.editMessageText(msg.chat.id, msg.message_id, text, {
         parse_mode: "HTML",
         reply_markup: reply_markup ?? { inline_keyboard: [] },
         link_preview_options: { is_disabled: true },
       });
-      rememberShown(msg, after);
+      ctx.shown?.remember(msg, after);
       return msg.message_id;
     } catch (e) {
       if (!(e instanceof GrammyError) || e.error_code !== 400) throw e;
@@ -158,9 +121,9 @@ export async function dropButtons(ctx: AppContext): Promise<void> {
   const msg = ctx.callbackQuery?.message;
   if (!msg?.reply_markup?.inline_keyboard.length) return;
   const after = signature("text" in msg && msg.text !== undefined ? msg.text : "", undefined);
-  if (alreadyShown(msg, after)) return;
+  if (ctx.shown?.already(msg, after, ctx.callbackQuery?.data)) return;
   await ctx.api
     .editMessageReplyMarkup(msg.chat.id, msg.message_id, { reply_markup: { inline_keyboard: [] } })
-    .then(() => rememberShown(msg, after))
+    .then(() => ctx.shown?.remember(msg, after))
     .catch(() => {});
 }
