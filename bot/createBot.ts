@@ -140,15 +140,16 @@ export function createBot(opts: CreateBotOptions): Bot<AppContext> {
     ctx.user = person.user;
     ctx.memberships = person.memberships;
     ctx.session = readSession(person.session);
-    const lang = isLang(ctx.session.lang)
-      ? ctx.session.lang
-      : isLang(person.user.language)
-        ? person.user.language
+    // The person's language is the one stored with them (chosen in the bot, or set for them); the session's copy
+    // only serves a chat whose person has none stored yet.
+    const lang = isLang(person.user.language)
+      ? person.user.language
+      : isLang(ctx.session.lang)
+        ? ctx.session.lang
         : undefined;
     if (lang) {
       ctx.lang = lang;
       ctx.t = translator(lang);
-      ctx.session.lang = lang;
       rememberLang(from.id, lang);
     }
     const before = JSON.stringify(ctx.session);

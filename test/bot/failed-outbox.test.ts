@@ -19,8 +19,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const textOf = (calls: { payload: Record<string, unknown> }[]) =>
-  calls.map((c) => String(c.payload.text ?? "")).join("\n");
+/** The texts of the messages sent or edited (not the chat's command menu, which the bot may refresh too). */
+const textOf = (calls: { method: string; payload: Record<string, unknown> }[]) =>
+  calls
+    .filter((c) => c.method === "sendMessage" || c.method === "editMessageText")
+    .map((c) => String(c.payload.text ?? ""))
+    .join("\n");
 
 describe("/failed", () => {
   it("a manager sees that nothing failed, then the rows that failed for good with Telegram's answer", async () => {
