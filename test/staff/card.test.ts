@@ -560,6 +560,9 @@ describe("the application card for staff", () => {
   it("opens a signed exclusion notice as the very PDF the approver signed", async () => {
     const id = await applicationUnderReview(db.prisma);
     await includeWithButtons(h, db.prisma, id);
+    // the exclusion comes later than the inclusion (the test's clock stands still otherwise, and the current
+    // notice is the latest one)
+    later();
     const reviewer = h.user(DEMO.reviewer);
     const included = await db.prisma.application.findUniqueOrThrow({ where: { id } });
     await reviewer.press(cb("fs.v", [id]));

@@ -46,7 +46,15 @@ export async function sendToCheckers(
     const id = await userIdOf(prisma, tg);
     const picker = reviewer.buttons().filter((b) => b.data?.startsWith("fs.tc:"));
     const b = picker.find((x) => x.data!.includes(packedUuid(id)));
-    if (!b) throw new Error(`no toggle for ${tg}`);
+    if (!b)
+      throw new Error(
+        `no toggle for ${tg}: last screen «${reviewer.texts().at(-1)?.slice(0, 300)}» ${JSON.stringify(reviewer.buttons().map((x) => x.data))} answers ${JSON.stringify(
+          h.calls
+            .filter((c) => c.method === "answerCallbackQuery")
+            .slice(-2)
+            .map((c) => c.payload.text),
+        )}`,
+      );
     await reviewer.press(b.data!);
   }
   await pressVerb(h, reviewer, "fs.go");
