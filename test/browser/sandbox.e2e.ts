@@ -416,6 +416,23 @@ describe("sandbox web chat: a short application through the whole chain", () => 
     // ── the reviewer (Russian): the push → inclusion notice → pick the checker → send
     await openPerson("Динара Қасымова");
     await waitForText("Поступила новая заявка на рассмотрение");
+    // the reviewer's card (issue 11): its documents as an album, and a production base as a map pin
+    await clickVerb("fs.v", { anywhere: true });
+    const docsBefore = await page.locator(".msg.in .doc").count();
+    await clickVerb("fs.dc");
+    await expect
+      .poll(() => page.locator(".msg.in .doc").count(), { timeout: 60_000 })
+      .toBeGreaterThan(docsBefore + 1);
+    for (let guard = 0; guard < 6; guard++) {
+      const bs = await buttonsOf("all");
+      if (bs.some((b) => b.cb?.verb === "fs.pin")) break;
+      await clickVerb("fs.cp", { anywhere: true, text: /▶/ });
+    }
+    await clickVerb("fs.pin", { anywhere: true });
+    await expect
+      .poll(() => page.locator(".msg.in .map-card").count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await shot("20-reviewer-card-documents-and-pin");
     await clickVerb("fs.in", { anywhere: true });
     await clickVerb("fs.sc");
     await clickVerb("fs.tc", { text: /Нұрлан/ });
