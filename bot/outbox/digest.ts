@@ -65,12 +65,22 @@ export function startDigests(
       })
       .catch((e) => logger?.error({ err: e instanceof Error ? e.message : String(e) }, "digests failed"));
   };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref?.();
+  // The first pass a minute after the start (not at once): instances restarted together by a deploy do not all
+  // write at the same moment, and the digests are hours apart anyway. Then every interval.
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const first = setTimeout(
+    () => {
+      tick();
+      timer = setInterval(tick, intervalMs);
+      timer.unref?.();
+    },
+    Math.min(intervalMs, 60_000),
+  );
+  first.unref?.();
   return {
     async stop() {
-      clearInterval(timer);
+      clearTimeout(first);
+      if (timer) clearInterval(timer);
       await running;
     },
   };

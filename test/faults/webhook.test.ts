@@ -209,7 +209,7 @@ describe("webhook faults", () => {
     expect(user.fullName).toBe("Петров Пётр Петрович");
 
     const s = sandbox.stats();
-    expect(s.refused).toEqual({});
+    expect(s.refused, JSON.stringify(s.refused)).toEqual({});
     expect(s.callbacks.answered_twice).toBe(0);
   }, 90_000);
 });
