@@ -9,7 +9,15 @@ import { registryValue } from "../../domain/registryValues.ts";
 import { fmtDate, fmtDateTime, nameIn } from "../kit/format.ts";
 import { escapeHtml, SAFE_MESSAGE, splitHtml, visibleLength } from "../kit/html.ts";
 import type { CardView } from "./card.ts";
-import { headerLines, headReasonLines, historySection, sectionA, sectionB, sectionD } from "./content.ts";
+import {
+  headerLines,
+  headReasonLines,
+  historySection,
+  sectionA,
+  sectionB,
+  sectionC,
+  sectionD,
+} from "./content.ts";
 
 /** Room left on a page for its «Страница i из n» line. */
 const PAGE_TEXT = SAFE_MESSAGE - 60;
@@ -35,30 +43,7 @@ export function katoPathText(v: CardView, b: CardData["bases"][number]): string 
 
 /** Section C: every production base, with the KATO path by name. */
 export function basesSection(v: CardView, card: CardData): string[] {
-  const { t, names } = v;
-  const lines = [`<b>${t("content:section.c", { count: card.bases.length })}</b>`];
-  if (!card.bases.length) lines.push(t("content:none"));
-  for (const [i, b] of card.bases.entries()) {
-    const ses = b.sesFileId ? card.sesFiles.find((f) => f.id === b.sesFileId) : undefined;
-    lines.push(`${i + 1}. ${or(b.address)}`);
-    lines.push(
-      t("content:field.coords", {
-        value: b.latitude !== null && b.longitude !== null ? `${b.latitude}, ${b.longitude}` : dash,
-      }),
-    );
-    lines.push(t("content:field.base_kato", { value: or(katoPathText(v, b)) }));
-    lines.push(
-      t("content:field.ses", {
-        value: ses ? escapeHtml(ses.fileName) : b.sesFileId ? t("content:attached") : dash,
-      }),
-    );
-    lines.push(
-      t("content:field.base_subtypes", {
-        value: b.subtypes.length ? b.subtypes.map((c) => escapeHtml(names.subtype(c))).join("; ") : dash,
-      }),
-    );
-  }
-  return lines;
+  return sectionC(v, card, (b) => katoPathText(v, b));
 }
 
 /** Who signed what, when (Astana time), by which method (by name, never its code), over which SHA-256. */

@@ -86,13 +86,17 @@ export function sectionB(v: CardView, card: CardData): string[] {
   ];
 }
 
-/** Section C: every production base. */
-export function sectionC(v: CardView, card: CardData): string[] {
+/** Section C: every production base; `katoText` names a base's KATO object (default: its own name). */
+export function sectionC(
+  v: CardView,
+  card: CardData,
+  katoText?: (b: CardData["bases"][number]) => string | null,
+): string[] {
   const { t, names, lang } = v;
   const lines = [`<b>${t("content:section.c", { count: card.bases.length })}</b>`];
   if (!card.bases.length) lines.push(t("content:none"));
   for (const [i, b] of card.bases.entries()) {
-    const kato = lang === "kk" ? (b.katoNameKk ?? b.katoNameRu) : b.katoNameRu;
+    const kato = katoText ? katoText(b) : lang === "kk" ? (b.katoNameKk ?? b.katoNameRu) : b.katoNameRu;
     const ses = b.sesFileId ? card.sesFiles.find((f) => f.id === b.sesFileId) : undefined;
     lines.push(`${i + 1}. ${or(b.address)}`);
     lines.push(
